@@ -1,0 +1,48 @@
+import type { Paginated } from '../pagination/paginated.js';
+import type { ListOptions } from '../pagination/types.js';
+import type { OperationSpec } from './operation.js';
+
+/**
+ * How responses are checked against the model schemas:
+ * - `passthrough` (default): known fields are checked, unknown fields are kept;
+ * - `strict`: unknown fields are an error too;
+ * - `off`: records are returned as parsed, unchecked.
+ */
+export type ValidationMode = 'passthrough' | 'strict' | 'off';
+
+/** Options of a single (non-list) call. */
+export interface CallOptions {
+  /** Cancels the request and any retry wait. */
+  signal?: AbortSignal;
+  /** Timeout in ms for this call, overriding the client's; `false` disables it. */
+  timeout?: number | false;
+  /** Response validation for this call, overriding the client's. */
+  validation?: ValidationMode;
+}
+
+/** Options of a list call: those of a single call plus resume, prefetch and guards. */
+export interface ListCallOptions extends CallOptions, ListOptions {}
+
+/** Parameters of an operation other than its path parameters (wire names). */
+export type OperationParams = Record<string, unknown>;
+
+/**
+ * What generated resource modules call. One per client; knows the request core, the
+ * pagination layer and the validation mode, and nothing of particular resources.
+ */
+export interface ApiContext {
+  /** Sends a non-paginated operation; resolves to the validated model(s), or `undefined` for 204. */
+  call(
+    op: OperationSpec,
+    pathArgs: readonly unknown[],
+    params: OperationParams | undefined,
+    options?: CallOptions,
+  ): Promise<unknown>;
+  /** Returns a lazy listing of a paginated operation. Parameters are checked before iteration. */
+  list(
+    op: OperationSpec,
+    pathArgs: readonly unknown[],
+    params: OperationParams | undefined,
+    options?: ListCallOptions,
+  ): Paginated<unknown>;
+}

@@ -1,0 +1,49 @@
+import { NetworkError, ResponseValidationError } from '../errors/client-errors.js';
+import { delay } from '../core/delay.js';
+import { backoffDelay, type RetryPolicy } from '../core/retry-policy.js';
+import type { OpenResponse, RequestCore, RequestSpec } from '../core/types.js';
+import type { PageFetcher } from '../pagination/types.js';
+import { validateList, type RecordValidator } from './validate.js';
+
+/** Reads the next cursor: `X-Files-Cursor-Next`, else the legacy `X-Files-Cursor`. */
+export function nextCursorOf(headers: Headers): string | undefined {
+  return headers.get('x-files-cursor-next') || headers.get('x-files-cursor') || undefined;
+}
+
+/**
+ * The page fetcher of a Files.com list operation: sends `cursor` in the query, takes the
+ * cursors from the headers, and reads and validates the body on demand. A body that breaks
+ * off or arrives truncated is fetched again (same cursor), within the retry policy.
+ */
+export function filesPageFetcher<T>(
+  core: RequestCore,
+  spec: RequestSpec,
+  validate: RecordValidator,
+  retry: RetryPolicy,
+): PageFetcher<T> {
+  const operation = spec.operation ?? spec.path;
+  return async (cursor, signal) => {
+    const open = () => core.open({ ...spec, query: { ...spec.query, cursor }, signal });
+    let response: OpenResponse = await open();
+    return {
+      nextCursor: nextCursorOf(response.headers),
+      prevCursor: response.headers.get('x-files-cursor-prev') || undefined,
+      discard: () => response.discard(),
+      items: async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return validateList(operation, await response.json(), validate) as T[];
+          } catch (error) {
+            if (!isBrokenBody(error) || attempt > retry.limit) throw error;
+            await delay(backoffDelay(retry, attempt), signal);
+            response = await open();
+          }
+        }
+      },
+    };
+  };
+}
+
+function isBrokenBody(error: unknown): boolean {
+  return error instanceof NetworkError || (error instanceof ResponseValidationError && error.cause instanceof SyntaxError);
+}

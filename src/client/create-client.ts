@@ -1,0 +1,102 @@
+import { createApiContext } from '../api/create-api-context.js';
+import type { ApiContext } from '../api/context.js';
+import { createRequestCore, type CoreSettings } from '../core/request-core.js';
+import { defaultRetryPolicy, type RetryPolicy } from '../core/retry-policy.js';
+import type { RequestCore } from '../core/types.js';
+import { ConfigurationError } from '../errors/client-errors.js';
+import { createNamespaces, type ApiNamespaces } from '../generated/namespaces.js';
+import { VERSION } from '../version.js';
+import { clientOptionsSchema, type ClientOptions } from './options.js';
+
+/** Default site URL. */
+export const DEFAULT_BASE_URL = 'https://app.files.com';
+
+/** Non-secret facts about a client, safe to log. */
+export interface ClientInfo {
+  readonly baseUrl: string;
+  /** Which credential the client sends: `api-key`, `session` or `none`. Never the value. */
+  readonly auth: 'api-key' | 'session' | 'none';
+}
+
+/** Members every client has besides the API namespaces. */
+export interface ClientBase {
+  /** Non-secret facts about this client. */
+  readonly info: ClientInfo;
+  /** The request core: send any request (`{ method, path, pathParams, query, body }`). */
+  readonly core: RequestCore;
+  /** The context generated operations call; for hand-written helpers and extensions. */
+  readonly api: ApiContext;
+  /** A new client with these options changed; this one is unchanged. */
+  with(options: ClientOptions): FilesClient;
+}
+
+/** A Files.com client: one namespace per resource (`users`, `folders`, `files`, ...). */
+export type FilesClient = ClientBase & ApiNamespaces;
+
+/**
+ * Creates a Files.com client. Options default from `FILESCOM_API_KEY` and
+ * `FILESCOM_BASE_URL`. Clients share nothing: each has its own key, settings and connections.
+ *
+ * @throws ConfigurationError naming the first invalid option.
+ */
+export function createClient(options: ClientOptions = {}): FilesClient {
+  const resolved = resolveOptions(options);
+  const settings = coreSettings(resolved);
+  const secrets = { apiKey: resolved.apiKey, sessionId: resolved.sessionId };
+  const core = createRequestCore(settings, secrets);
+  const auth: ClientInfo['auth'] = secrets.apiKey ? 'api-key' : secrets.sessionId ? 'session' : 'none';
+  const api = createApiContext(core, {
+    validation: resolved.validation ?? 'passthrough',
+    prefetch: resolved.prefetch ?? 1,
+    perPage: resolved.perPage,
+    retry: settings.retry,
+    assertAuth: (op) => {
+      if (auth === 'none' && !op.anonymous) {
+        throw new ConfigurationError('apiKey', 'no API key: pass apiKey (or sessionId) or set FILESCOM_API_KEY');
+      }
+    },
+  });
+  const info: ClientInfo = Object.freeze({ baseUrl: settings.baseUrl, auth });
+  const client = createNamespaces(api) as FilesClient;
+  Object.defineProperties(client, {
+    info: { value: info },
+    core: { value: core },
+    api: { value: api },
+    with: { value: (more: ClientOptions) => createClient({ ...resolved, ...more }) },
+    toJSON: { value: () => ({ ...info }) },
+    [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `FilesClient ${JSON.stringify(info)}` },
+  });
+  return client;
+}
+
+function resolveOptions(options: ClientOptions): ClientOptions {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+  const merged: ClientOptions = { ...options };
+  if (merged.apiKey === undefined && merged.sessionId === undefined && env.FILESCOM_API_KEY) {
+    merged.apiKey = env.FILESCOM_API_KEY;
+  }
+  if (merged.baseUrl === undefined && env.FILESCOM_BASE_URL) merged.baseUrl = env.FILESCOM_BASE_URL;
+  const result = clientOptionsSchema.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const option = issue.path.map(String).join('.') || 'options';
+    throw new ConfigurationError(option, issue.message);
+  }
+  return merged;
+}
+
+function coreSettings(o: ClientOptions): CoreSettings {
+  const retry: RetryPolicy =
+    o.retry === false ? { ...defaultRetryPolicy, limit: 0 } : { ...defaultRetryPolicy, ...o.retry };
+  const baseUrl = (o.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/api\/rest\/v1$/, '');
+  return {
+    baseUrl,
+    workspaceId: o.workspaceId,
+    language: o.language,
+    timeout: o.timeout ?? 60_000,
+    retry,
+    userAgent: `files-stream/${VERSION}${o.userAgent ? ` ${o.userAgent}` : ''}`,
+    fetch: o.fetch,
+    hooks: o.hooks ?? {},
+  };
+}

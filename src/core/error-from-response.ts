@@ -1,0 +1,107 @@
+import { errorClassByFamily, FilesApiError, type ApiErrorDetails } from '../errors/api-errors.js';
+import { errorFamilies, type ErrorFamily } from '../generated/error-types.js';
+import { parseRetryAfter } from './retry-after.js';
+
+const familyByStatus: Record<number, ErrorFamily> = {
+  400: 'bad-request',
+  401: 'not-authenticated',
+  403: 'not-authorized',
+  404: 'not-found',
+  409: 'processing-failure',
+  422: 'processing-failure',
+  429: 'rate-limited',
+  502: 'service-unavailable',
+  503: 'service-unavailable',
+  504: 'service-unavailable',
+};
+
+/** Largest error body read, so a hostile or broken server cannot make us buffer gigabytes. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+/**
+ * Turns a failed HTTP response into a typed error: the class of the family named by the
+ * body's `type` (or, without one, by the status). Handles JSON bodies, bodies wrapped in a
+ * one-element array, empty bodies and non-JSON bodies (an HTML 502 from a proxy).
+ */
+export async function errorFromResponse(response: Response, operation?: string): Promise<FilesApiError> {
+  const text = await readCapped(response);
+  const details = parseErrorBody(text, response.status);
+  details.operation = operation;
+  const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+  if (retryAfter !== null) details.retryAfter = retryAfter;
+  return createApiError(details);
+}
+
+/** Builds the error of the right class for parsed details. */
+export function createApiError(details: ApiErrorDetails): FilesApiError {
+  const family = familyOf(details.type) ?? familyByStatus[details.status];
+  if (details.type === undefined && family) details.type = family;
+  const ErrorClass = family ? errorClassByFamily[family] : FilesApiError;
+  return new ErrorClass(details);
+}
+
+function familyOf(type: string | undefined): ErrorFamily | undefined {
+  const family = type?.split('/')[0];
+  return (errorFamilies as readonly string[]).includes(family ?? '') ? (family as ErrorFamily) : undefined;
+}
+
+/** Parses an error body; anything that is not a Files.com error object keeps just the status. */
+export function parseErrorBody(text: string, status: number): ApiErrorDetails {
+  const details: ApiErrorDetails = { status };
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    const title = firstLine(text);
+    if (title) details.title = title;
+    return details;
+  }
+  if (Array.isArray(body)) body = body[0];
+  if (!body || typeof body !== 'object') return details;
+  const b = body as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  details.type = str(b.type);
+  details.title = str(b.title);
+  details.detail = str(b.detail);
+  details.instance = str(b.instance);
+  details.error = str(b.error);
+  if (b.errors !== undefined) details.errors = b.errors;
+  if (b['model-errors'] && typeof b['model-errors'] === 'object') {
+    details.modelErrors = b['model-errors'] as Record<string, unknown>;
+  }
+  if (b.data !== undefined) details.data = b.data;
+  return details;
+}
+
+/** A short description of a non-JSON body: an HTML <title>, or its first line. */
+function firstLine(text: string): string | undefined {
+  const title = /<title>([^<]{1,200})<\/title>/i.exec(text)?.[1];
+  const line = (title ?? text.replace(/<[^>]*>/g, ' ')).trim().split('\n')[0]?.trim();
+  return line ? line.slice(0, 200) : undefined;
+}
+
+async function readCapped(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < MAX_ERROR_BODY) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // A body that breaks off still leaves us the status.
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    all.set(c, offset);
+    offset += c.byteLength;
+  }
+  return new TextDecoder().decode(all.subarray(0, MAX_ERROR_BODY));
+}

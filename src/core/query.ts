@@ -1,0 +1,25 @@
+/**
+ * Serialises query parameters as Files.com expects them: scalars as `name=value`, nested
+ * objects as `name[key]=value` (recursively), arrays as repeated `name[]=value`.
+ * `undefined` and `null` are left out. Keys and values are percent-encoded; the brackets
+ * are kept literal.
+ */
+export function serializeQuery(query: Record<string, unknown> | undefined): string {
+  if (!query) return '';
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(query)) appendPair(parts, encodeURIComponent(key), value);
+  return parts.join('&');
+}
+
+function appendPair(parts: string[], key: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value) appendPair(parts, `${key}[]`, item);
+  } else if (value instanceof Date) {
+    parts.push(`${key}=${encodeURIComponent(value.toISOString())}`);
+  } else if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) appendPair(parts, `${key}[${encodeURIComponent(k)}]`, v);
+  } else {
+    parts.push(`${key}=${encodeURIComponent(String(value))}`);
+  }
+}

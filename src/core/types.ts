@@ -1,0 +1,54 @@
+/** HTTP methods the Files.com API uses. */
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD';
+
+/** A scalar value that can appear in a path segment or a query string. */
+export type Scalar = string | number | boolean;
+
+/** One request as the request core sends it. The core knows nothing of resources. */
+export interface RequestSpec {
+  /** HTTP verb. */
+  method: HttpMethod;
+  /** Path below `/api/rest/v1`, with `{name}` placeholders, e.g. `/users/{id}`. */
+  path: string;
+  /** Values for the `{name}` placeholders; each is sent as one `encodeURIComponent` segment. */
+  pathParams?: Record<string, Scalar>;
+  /** Query parameters: nested objects as `field[key]=value`, arrays as repeated `field[]=`. */
+  query?: Record<string, unknown>;
+  /** JSON body (POST, PATCH, PUT, and DELETEs that carry one). */
+  body?: unknown;
+  /** Cancels the request (and any retry wait). */
+  signal?: AbortSignal;
+  /** Per-request timeout in ms, overriding the client's. `false` disables it. */
+  timeout?: number | false;
+  /** Send no auth header (e.g. `POST /sessions`). */
+  anonymous?: boolean;
+  /** Name of the operation for errors and hooks, e.g. `users.list`. */
+  operation?: string;
+}
+
+/** A completed response: status, headers and the parsed JSON body (`undefined` when empty). */
+export interface CoreResponse<B = unknown> {
+  status: number;
+  headers: Headers;
+  body: B;
+}
+
+/** A response whose headers have arrived but whose body has not been read. */
+export interface OpenResponse {
+  status: number;
+  headers: Headers;
+  /** Reads and parses the JSON body. Rejects with a typed error on a broken or invalid body. */
+  json(): Promise<unknown>;
+  /** The raw body stream, for downloads. */
+  stream(): ReadableStream<Uint8Array> | null;
+  /** Releases the body without reading it. */
+  discard(): void;
+}
+
+/** The request core: one instance per client. */
+export interface RequestCore {
+  /** Sends a request and resolves once its body has been read and parsed. */
+  request<B = unknown>(spec: RequestSpec): Promise<CoreResponse<B>>;
+  /** Sends a request and resolves as soon as the response headers arrive. */
+  open(spec: RequestSpec): Promise<OpenResponse>;
+}
