@@ -1,0 +1,66 @@
+import { transliterateLatin } from './transliterate.js';
+
+/** Both separators Files.com accepts: `/`, and `\` as Windows users type it. */
+const SEPARATORS = /[\\/]/;
+
+/**
+ * Files.com's canonical form of a path, the one to send: NUL bytes removed, `\` read as
+ * `/`, empty, `.` and `..` segments dropped, trailing white space trimmed, no leading or
+ * trailing slash. Case, accents and Unicode form are kept as given.
+ *
+ * Files.com drops `..` segments rather than resolving them (`a/b/../c` is `a/b/c`), so a
+ * path can never climb above the root. Trailing white space is trimmed from the path as
+ * a whole, so the result never ends in white space or a slash (`a/b/ ` is `a/b`); white
+ * space at the start of a name, or inside it, is kept.
+ *
+ * @example normalizePath('/../Reports\\2024//./Q1.csv ') // 'Reports/2024/Q1.csv'
+ */
+export function normalizePath(path: string): string {
+  const names = path.replaceAll('\0', '').split(SEPARATORS).filter(isName);
+  while (names.length > 0) {
+    const last = (names.pop() as string).trimEnd();
+    if (isName(last)) {
+      names.push(last);
+      break;
+    }
+  }
+  return names.join('/');
+}
+
+/**
+ * The form in which Files.com compares paths: {@link normalizePath}, then Unicode NFKC,
+ * then the accented Latin letters transliterated to ASCII (`É` → `e`, `ß` → `ss`, see
+ * {@link transliterateLatin}), then lower case, then trailing white space trimmed again.
+ * Two paths name the same file or folder on Files.com when their comparable forms are
+ * equal. Not for sending: send {@link normalizePath}'s form.
+ *
+ * Lower-casing is done code point by code point (`Σ` is always `σ`, never the word-final
+ * `ς` that `String.prototype.toLowerCase` picks), so a name's last letter compares like
+ * any other.
+ *
+ * @example toComparable('/Équipe/Rapport FINAL.txt') // 'equipe/rapport final.txt'
+ */
+export function toComparable(path: string): string {
+  const folded = transliterateLatin(normalizePath(path).normalize('NFKC'));
+  return lowerCase(folded).trimEnd();
+}
+
+/**
+ * Whether two paths name the same file or folder on Files.com (case-insensitive, accents
+ * and Unicode forms folded, separators and dot segments normalised).
+ *
+ * @example pathsEqual('/Reports/Été.csv', 'reports\\ete.CSV') // true
+ */
+export function pathsEqual(a: string, b: string): boolean {
+  return toComparable(a) === toComparable(b);
+}
+
+function isName(segment: string): boolean {
+  return segment !== '' && segment !== '.' && segment !== '..';
+}
+
+/** Lower case without `toLowerCase`'s one context rule (final sigma). */
+function lowerCase(text: string): string {
+  if (!text.includes('Σ')) return text.toLowerCase();
+  return Array.from(text, (char) => char.toLowerCase()).join('');
+}
