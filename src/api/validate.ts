@@ -7,10 +7,13 @@ export type RecordValidator = (record: unknown, index: number | undefined) => un
 
 const variants = new WeakMap<ZodType, { loose: ZodType; strict: ZodType }>();
 
+/** The loose (unknown fields allowed) and strict variants of a model schema, built once. */
 function variantsOf(schema: ZodType): { loose: ZodType; strict: ZodType } {
   let v = variants.get(schema);
   if (!v) {
-    v = schema instanceof z.ZodObject ? { loose: schema.loose(), strict: schema.strict() } : { loose: schema, strict: schema };
+    let inner: ZodType = schema;
+    while (inner instanceof z.ZodLazy) inner = inner.unwrap() as ZodType;
+    v = inner instanceof z.ZodObject ? { loose: inner.loose(), strict: inner.strict() } : { loose: inner, strict: inner };
     variants.set(schema, v);
   }
   return v;
