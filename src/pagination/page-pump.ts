@@ -63,14 +63,17 @@ export async function* pumpPages<T>(
   const onHead = (slot: Slot<T>, head: PageHead<T>): void => {
     slot.settled = head;
     if (controller.signal.aborted) return head.discard();
+    // Ask for the next page first, then read this one's body: the round trip overlaps it.
+    if (slot === slots[slots.length - 1]) takeCursor(head.nextCursor);
     slot.items = head.items();
     slot.items.then((items) => {
       slot.count = items.length;
       largestPage = Math.max(largestPage, items.length);
       pump();
     }, () => {});
-    if (slot !== slots[slots.length - 1]) return;
-    const next = head.nextCursor;
+  };
+
+  const takeCursor = (next: string | undefined): void => {
     if (next === undefined) ended = true;
     else if (seen.has(next)) {
       ended = true;

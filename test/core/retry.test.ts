@@ -1,0 +1,109 @@
+import { http, HttpResponse } from 'msw';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createClient, NetworkError, RateLimitedError, ServiceUnavailableError, TimeoutError } from '../../src/index.js';
+import { API, BASE, useMswServer } from '../helpers/msw.js';
+
+const server = useMswServer();
+const client = createClient({ apiKey: 'k-retry', baseUrl: BASE, retry: { backoffMs: 10, maxBackoffMs: 20 } });
+const ok = () => HttpResponse.json({ id: 1 });
+
+/** Answers with the given responses in turn, counting requests. */
+function sequence(...answers: (() => Response)[]) {
+  const seen = { count: 0 };
+  server.use(
+    http.all(`${API}/thing`, () => {
+      const answer = answers[Math.min(seen.count, answers.length - 1)]!;
+      seen.count++;
+      return answer();
+    }),
+  );
+  return seen;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('retries', () => {
+  it('retries a 429 after the Retry-After delay it states', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const seen = sequence(
+      () => HttpResponse.json({ type: 'rate-limited/too-many-requests' }, { status: 429, headers: { 'Retry-After': '2' } }),
+      ok,
+    );
+    const done = client.core.request({ method: 'GET', path: '/thing' });
+    await vi.advanceTimersByTimeAsync(1_990);
+    expect(seen.count).toBe(1);
+    await vi.advanceTimersByTimeAsync(20);
+    await expect(done).resolves.toMatchObject({ status: 200, body: { id: 1 } });
+    expect(seen.count).toBe(2);
+  });
+
+  it('ignores a Retry-After of 60 s or more and backs off normally', async () => {
+    const seen = sequence(() => new HttpResponse(null, { status: 503, headers: { 'Retry-After': '120' } }), ok);
+    const t0 = Date.now();
+    await client.core.request({ method: 'GET', path: '/thing' });
+    expect(seen.count).toBe(2);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
+  it('retries 500/502/503/504 and network errors on GET, then succeeds', async () => {
+    const seen = sequence(
+      () => new HttpResponse('x', { status: 500 }),
+      () => new HttpResponse('<html><title>502 Bad Gateway</title></html>', { status: 502 }),
+      () => HttpResponse.error(),
+      () => new HttpResponse(null, { status: 504 }),
+      ok,
+    );
+    await expect(client.core.request({ method: 'GET', path: '/thing' })).resolves.toMatchObject({ body: { id: 1 } });
+    expect(seen.count).toBe(5);
+  });
+
+  it('does not retry POST', async () => {
+    const seen = sequence(() => new HttpResponse(null, { status: 503 }), ok);
+    await expect(client.core.request({ method: 'POST', path: '/thing', body: {} })).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(seen.count).toBe(1);
+  });
+
+  it('does not retry a 404', async () => {
+    const seen = sequence(() => HttpResponse.json({ type: 'not-found' }, { status: 404 }), ok);
+    await expect(client.core.request({ method: 'GET', path: '/thing' })).rejects.toMatchObject({ status: 404 });
+    expect(seen.count).toBe(1);
+  });
+
+  it('gives up after the retry limit with the last error, typed', async () => {
+    const seen = sequence(() => HttpResponse.json({ type: 'rate-limited' }, { status: 429, headers: { 'Retry-After': '0' } }));
+    const limited = client.with({ retry: { limit: 3, backoffMs: 1 } });
+    await expect(limited.core.request({ method: 'GET', path: '/thing' })).rejects.toBeInstanceOf(RateLimitedError);
+    expect(seen.count).toBe(4);
+  });
+
+  it('turns a persistent network failure into NetworkError', async () => {
+    const seen = sequence(() => HttpResponse.error());
+    const err = await client.with({ retry: { limit: 2, backoffMs: 1 } }).core.request({ method: 'GET', path: '/thing' }).catch((e) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(seen.count).toBe(3);
+  });
+
+  it('stops retrying once the total retry time cap would be passed', async () => {
+    const seen = sequence(() => new HttpResponse(null, { status: 503, headers: { 'Retry-After': '1' } }));
+    const capped = client.with({ retry: { limit: 10, maxRetryTimeMs: 1_500 } });
+    await expect(capped.core.request({ method: 'GET', path: '/thing' })).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(seen.count).toBe(2); // one retry after 1 s; a second would pass 1.5 s
+  });
+
+  it('times out a request that does not answer in time', async () => {
+    server.use(http.get(`${API}/thing`, async () => { await new Promise((r) => setTimeout(r, 500)); return ok(); }));
+    const err = await client.with({ timeout: 50, retry: false }).core.request({ method: 'GET', path: '/thing' }).catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+  });
+
+  it('an aborted signal cancels the request and the retry wait', async () => {
+    const seen = sequence(() => new HttpResponse(null, { status: 503, headers: { 'Retry-After': '30' } }));
+    const controller = new AbortController();
+    const done = client.core.request({ method: 'GET', path: '/thing', signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('cancelled by test')), 50);
+    await expect(done).rejects.toThrow('cancelled by test');
+    expect(seen.count).toBe(1);
+  });
+});
