@@ -1,5 +1,6 @@
 import { AsyncIterableX } from 'ix/asynciterable';
 import type { Demand } from './page-pump.js';
+import { batchStage, filterStage, mapStage, pipeline, sourceLimit, takeStage, type Stage } from './stages.js';
 import type { Page } from './types.js';
 
 /** Produces the pages of one run of a listing; called once per iteration. */
@@ -10,27 +11,50 @@ export type PageSource<T> = (demand: Demand) => AsyncIterable<Page<T>>;
  *
  * - Nothing is fetched before iteration begins; each `for await` runs the listing again.
  * - `pages()` gives the pages with their cursors (`nextCursor` resumes after a page).
- * - `filter`, `map`, `take` and `batch` work on whole pages (one async step per page, not
- *   per record) and return `Paginated` again; `take(n)` never requests a page it cannot need.
+ * - `filter`, `map`, `take` and `batch` return `Paginated` again and are fused: a page's
+ *   records run through all of them in one synchronous loop (one async step per page, not
+ *   per record or per operator). `take(n)` never requests a page it cannot need.
  * - Any IxJS operator works through `pipe`.
  */
 export class Paginated<T> extends AsyncIterableX<T> {
-  readonly #source: PageSource<T>;
+  readonly #source: PageSource<unknown>;
+  readonly #stages: readonly Stage[];
 
   /** Wraps a page source. Most code gets a `Paginated` from a list call instead. */
-  constructor(source: PageSource<T>) {
+  constructor(source: PageSource<T>);
+  /** @internal A source plus fused stages. */
+  constructor(source: PageSource<unknown>, stages: readonly Stage[]);
+  constructor(source: PageSource<unknown>, stages: readonly Stage[] = []) {
     super();
     this.#source = source;
+    this.#stages = stages;
   }
 
-  /** The pages of the listing: `{ items, cursor, nextCursor, prevCursor }`. */
+  /** The pages of the listing: `{ items, cursor, nextCursor, prevCursor }`, after the operators. */
   pages(): AsyncIterableX<Page<T>> {
-    return AsyncIterableX.from(this.#source({}));
+    return AsyncIterableX.from(this.#pages({}));
+  }
+
+  async *#pages(demand: Demand): AsyncGenerator<Page<T>, void, undefined> {
+    const source = this.#source({ ...demand, limit: sourceLimit(this.#stages, demand.limit) });
+    if (this.#stages.length === 0) return yield* source as AsyncIterable<Page<T>>;
+    let out: T[] = [];
+    const run = pipeline(this.#stages, (v) => (out.push(v as T), true));
+    let last: Page<unknown> | undefined;
+    for await (const page of source) {
+      last = page;
+      const more = run.push(page.items);
+      if (!more) break;
+      yield { ...page, items: out };
+      out = [];
+    }
+    run.end();
+    if (out.length && last) yield { ...last, items: out };
   }
 
   /** Iterates over every record. An IxJS signal, when given, stops the listing. */
   [Symbol.asyncIterator](signal?: AbortSignal): AsyncIterator<T> {
-    const pages = this.#source(signal ? { signal } : {})[Symbol.asyncIterator]();
+    const pages = this.#pages(signal ? { signal } : {});
     let items: T[] = [];
     let index = 0;
     return {
@@ -44,55 +68,35 @@ export class Paginated<T> extends AsyncIterableX<T> {
         return { done: false, value: items[index++] as T };
       },
       async return(): Promise<IteratorResult<T>> {
-        await pages.return?.();
+        await pages.return();
         return { done: true, value: undefined };
       },
     };
   }
 
-  /** Keeps the records for which `predicate` is true, a page at a time. */
+  #with<R>(stage: Stage): Paginated<R> {
+    return new Paginated<R>(this.#source, [...this.#stages, stage]);
+  }
+
+  /** Keeps the records for which `predicate` is true (`index` counts records seen by the filter). */
   filter<S extends T>(predicate: (value: T, index: number) => value is S): Paginated<S>;
   filter(predicate: (value: T, index: number) => boolean): Paginated<T>;
   filter(predicate: (value: T, index: number) => boolean): Paginated<T> {
-    const source = this.#source;
-    return new Paginated<T>(async function* (demand) {
-      let index = 0;
-      // A filter may drop any number of records: the limit cannot pass through it.
-      for await (const page of source({ signal: demand.signal })) {
-        const items = page.items.filter((v) => predicate(v, index++));
-        yield { ...page, items };
-      }
-    });
+    return this.#with(filterStage(predicate as (v: unknown, i: number) => boolean));
   }
 
   /**
-   * Transforms each record, a page at a time. `fn` must be synchronous; for an async
-   * transform use `pipe(map(...))` from `ix/asynciterable/operators`.
+   * Transforms each record. `fn` must be synchronous; for an async transform use
+   * `pipe(map(...))` from `ix/asynciterable/operators`.
    */
   map<R>(fn: (value: T, index: number) => R): Paginated<R> {
-    const source = this.#source;
-    return new Paginated<R>(async function* (demand) {
-      let index = 0;
-      for await (const page of source(demand)) {
-        yield { ...page, items: page.items.map((v) => fn(v, index++)) };
-      }
-    });
+    return this.#with(mapStage(fn as (v: unknown, i: number) => unknown));
   }
 
   /** The first `count` records; stops fetching once they are in and never requests an unneeded page. */
   take(count: number): Paginated<T> {
-    const source = this.#source;
     if (!Number.isInteger(count) || count < 0) throw new RangeError(`take: count must be a non-negative integer, got ${count}`);
-    return new Paginated<T>(async function* (demand) {
-      let left = Math.min(count, demand.limit ?? Infinity);
-      if (left === 0) return;
-      for await (const page of source({ ...demand, limit: left })) {
-        const items = page.items.length > left ? page.items.slice(0, left) : page.items;
-        left -= items.length;
-        yield { ...page, items };
-        if (left === 0) return;
-      }
-    });
+    return this.#with(takeStage(count));
   }
 
   /**
@@ -101,36 +105,15 @@ export class Paginated<T> extends AsyncIterableX<T> {
    * stays available through `pipe(batch())`. The names differ from IxJS on purpose.
    */
   batch(size: number): Paginated<T[]> {
-    const source = this.#source;
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch: size must be a positive integer, got ${size}`);
-    return new Paginated<T[]>(async function* (demand) {
-      let carry: T[] = [];
-      let last: Page<T> | undefined;
-      const limit = demand.limit === undefined ? undefined : demand.limit * size;
-      for await (const page of source({ signal: demand.signal, limit })) {
-        last = page;
-        const batches: T[][] = [];
-        let from = 0;
-        if (carry.length) {
-          from = size - carry.length;
-          carry = carry.concat(page.items.slice(0, from));
-          if (carry.length < size) continue;
-          batches.push(carry);
-          carry = [];
-        }
-        for (; from + size <= page.items.length; from += size) batches.push(page.items.slice(from, from + size));
-        carry = page.items.slice(from);
-        if (batches.length) yield { ...page, items: batches };
-      }
-      if (carry.length && last) yield { ...last, items: [carry] };
-    });
+    return this.#with(batchStage(size));
   }
 
   /** Collects the records into an array: all of them, or the first `limit`. */
   async toArray(options: { limit?: number } = {}): Promise<T[]> {
     const listing = options.limit === undefined ? this : this.take(options.limit);
     const out: T[] = [];
-    for await (const page of listing.#source({})) for (const item of page.items) out.push(item);
+    for await (const page of listing.#pages({})) for (const item of page.items) out.push(item);
     return out;
   }
 }
