@@ -42,7 +42,7 @@ export interface OperationSpec {
   readonly path: string;
   /** Names of the path parameters, in positional order. */
   readonly pathParams: readonly string[];
-  /** All parameters except the path ones. */
+  /** Every parameter, the path ones included (`in: 'path'`); `cursor` is left out (resume is `startCursor`). */
   readonly params: readonly ParamSpec[];
   /** True when the operation is a cursor-paginated list. */
   readonly paginated: boolean;
