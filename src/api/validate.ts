@@ -1,19 +1,27 @@
 import { z, type ZodType } from 'zod';
 import { ResponseValidationError } from '../errors/client-errors.js';
 import type { ValidationMode } from './context.js';
+import { compileFastCheck, type FastCheck } from './fast-check.js';
 
 /** Checks one record; returns the record to hand to the caller. */
 export type RecordValidator = (record: unknown, index: number | undefined) => unknown;
 
-const variants = new WeakMap<ZodType, { loose: ZodType; strict: ZodType }>();
+interface Variant {
+  schema: ZodType;
+  fast: FastCheck;
+}
 
-/** The loose (unknown fields allowed) and strict variants of a model schema, built once. */
-function variantsOf(schema: ZodType): { loose: ZodType; strict: ZodType } {
+const variants = new WeakMap<ZodType, { loose: Variant; strict: Variant }>();
+
+/** The loose (unknown fields allowed) and strict variants of a model schema, each with its fast check; built once. */
+function variantsOf(schema: ZodType): { loose: Variant; strict: Variant } {
   let v = variants.get(schema);
   if (!v) {
     let inner: ZodType = schema;
     while (inner instanceof z.ZodLazy) inner = inner.unwrap() as ZodType;
-    v = inner instanceof z.ZodObject ? { loose: inner.loose(), strict: inner.strict() } : { loose: inner, strict: inner };
+    const loose = inner instanceof z.ZodObject ? inner.loose() : inner;
+    const strict = inner instanceof z.ZodObject ? inner.strict() : inner;
+    v = { loose: { schema: loose, fast: compileFastCheck(loose) }, strict: { schema: strict, fast: compileFastCheck(strict) } };
     variants.set(schema, v);
   }
   return v;
@@ -25,8 +33,9 @@ function variantsOf(schema: ZodType): { loose: ZodType; strict: ZodType } {
  */
 export function createValidator(operation: string, schema: ZodType | undefined, mode: ValidationMode): RecordValidator {
   if (!schema || mode === 'off') return (record) => record;
-  const checked = mode === 'strict' ? variantsOf(schema).strict : variantsOf(schema).loose;
+  const { schema: checked, fast } = mode === 'strict' ? variantsOf(schema).strict : variantsOf(schema).loose;
   return (record, index) => {
+    if (fast(record)) return record;
     const result = checked.safeParse(record);
     if (result.success) return record;
     const issue = result.error.issues[0]!;
