@@ -4,8 +4,13 @@ import { createRequestCore, type CoreSettings } from '../core/request-core.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../core/retry-policy.js';
 import type { RequestCore } from '../core/types.js';
 import { ConfigurationError } from '../errors/client-errors.js';
+import type { FileExtras } from '../files/file-extras.js';
 import { createNamespaces, type ApiNamespaces } from '../generated/namespaces.js';
+import type { FilesNamespace } from '../generated/resources/files.js';
+import type { FoldersNamespace } from '../generated/resources/folders.js';
 import { VERSION } from '../version.js';
+import { attachExtras } from '../workflows/attach-extras.js';
+import type { FolderExtras } from '../workflows/folder-extras.js';
 import { clientOptionsSchema, type ClientOptions } from './options.js';
 
 /** Default site URL. */
@@ -30,8 +35,15 @@ export interface ClientBase {
   with(options: ClientOptions): FilesClient;
 }
 
-/** A Files.com client: one namespace per resource (`users`, `folders`, `files`, ...). */
-export type FilesClient = ClientBase & ApiNamespaces;
+/**
+ * A Files.com client: one namespace per resource (`users`, `folders`, `files`, ...);
+ * `files` adds `downloadStream`, `downloadToFile` and `upload`, `folders` adds `walk`.
+ */
+export type FilesClient = ClientBase &
+  Omit<ApiNamespaces, 'files' | 'folders'> & {
+    files: FilesNamespace & FileExtras;
+    folders: FoldersNamespace & FolderExtras;
+  };
 
 /**
  * Creates a Files.com client. Options default from `FILESCOM_API_KEY` and
@@ -57,7 +69,9 @@ export function createClient(options: ClientOptions = {}): FilesClient {
     },
   });
   const info: ClientInfo = Object.freeze({ baseUrl: settings.baseUrl, auth });
-  const client = createNamespaces(api) as FilesClient;
+  const namespaces = createNamespaces(api);
+  attachExtras(namespaces, { api, fetch: resolved.fetch });
+  const client = namespaces as unknown as FilesClient;
   Object.defineProperties(client, {
     info: { value: info },
     core: { value: core },

@@ -1,0 +1,98 @@
+import type { File } from '../generated/models/file.js';
+import type { Paginated } from '../pagination/paginated.js';
+import type { DownloadToFileOptions, DownloadToFileResult } from '../files/download-to-file.js';
+import type { WalkOptions } from './walk.js';
+
+/** When a local file that already exists is downloaded again. */
+export type OverwritePolicy = 'if-changed' | 'always' | 'never';
+
+/** One file or folder that could not be downloaded, and why. */
+export interface TreeError {
+  /** The remote path as the server sent it. */
+  path: string;
+  /** `UnsafePathError` for a refused path; the download's typed error otherwise. */
+  error: unknown;
+}
+
+/** Counts of a tree download so far. */
+export interface DownloadTreeCounts {
+  /** Files written. */
+  downloaded: number;
+  /** Files left alone (already present and unchanged, or `overwrite: 'never'`). */
+  skipped: number;
+  /** Files and folders whose server path was unsafe: never written. */
+  refused: number;
+  /** Files and folders that failed (after retries). */
+  failed: number;
+  /** Bytes written. */
+  bytes: number;
+}
+
+/** What `downloadTree` resolves to. */
+export interface DownloadTreeResult extends DownloadTreeCounts {
+  /** Every refused or failed entry. */
+  errors: TreeError[];
+}
+
+/** A progress report, after each file or refused entry. */
+export interface DownloadTreeProgress extends DownloadTreeCounts {
+  /** The remote path the report is about. */
+  path: string;
+  /** What happened to it. */
+  outcome: 'downloaded' | 'skipped' | 'refused' | 'failed';
+}
+
+/** Options of {@link downloadTree}. */
+export interface DownloadTreeOptions {
+  /** Files downloaded at once. Default 4. */
+  concurrency?: number;
+  /** When an existing local file is replaced. Default `'if-changed'`: unless it has the remote size and modification time. */
+  overwrite?: OverwritePolicy;
+  /** Stops the walk and the downloads; `downloadTree` then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called after each file (or refused entry). */
+  onProgress?: (progress: DownloadTreeProgress) => void;
+  /** Retries of a file whose download failed in a way a retry can fix (network, timeout, integrity, 5xx). Default 2. */
+  retries?: number;
+  /** Options of the walk (folder listings in flight, depth, filter, pruning, page size). Default concurrency 2. */
+  walk?: Omit<WalkOptions, 'signal' | 'type'>;
+  /** Options of each file download (checksums, fsync, timeout, fetch). */
+  download?: Omit<DownloadToFileOptions, 'signal'>;
+}
+
+/** What `downloadTree` needs of a client: `client.folders.walk` and `client.files.downloadToFile`. */
+export interface TreeClient {
+  readonly files: {
+    downloadToFile(path: string, dest: string, options?: DownloadToFileOptions): Promise<DownloadToFileResult>;
+  };
+  readonly folders: { walk(path: string, options?: WalkOptions): Paginated<File> };
+}
+
+/**
+ * Downloads every file below `remotePath` into `localDir` (Node only: the file-system code
+ * loads with a dynamic `import()` on first use). A remote `remotePath/x/y.txt` lands at
+ * `localDir/x/y.txt`; folders are created, empty ones too.
+ *
+ * The walk streams into downloads with bounded concurrency: nothing is listed far ahead
+ * of the downloads. Each server path is checked before anything is written (see
+ * `safeRelativePath` and `resolveInside`): a path that is absolute, holds `..`, a
+ * backslash, a NUL byte or a drive letter, or lies outside `remotePath` or `localDir`, is
+ * refused, counted in `refused` and reported in `errors` with its `UnsafePathError`.
+ *
+ * Each file is written to a temporary file and renamed into place with the remote
+ * modification time, so a run that is interrupted (crash, abort) leaves only complete
+ * files, and the next run with `overwrite: 'if-changed'` skips them and resumes.
+ *
+ * @returns The counts, and the refused and failed entries.
+ * @throws The signal's reason on abort (after the running downloads have cleaned up), or
+ * the error of a folder listing (the tree cannot be known without it).
+ */
+export async function downloadTree(
+  client: TreeClient,
+  remotePath: string,
+  localDir: string,
+  options: DownloadTreeOptions = {},
+): Promise<DownloadTreeResult> {
+  const { runTreeDownload } = await import('./node/tree-download.js');
+  return runTreeDownload(client, remotePath, localDir, options);
+}

@@ -1,0 +1,120 @@
+// Node-only: the tree download behind `downloadTree`. Loaded with a dynamic import().
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+
+import { delay } from '../../core/delay.js';
+import { FilesApiError } from '../../errors/api-errors.js';
+import { NetworkError, TimeoutError } from '../../errors/client-errors.js';
+import { IntegrityError } from '../../files/integrity-error.js';
+import { remoteMtime } from '../../files/remote-mtime.js';
+import type { File } from '../../generated/models/file.js';
+import { resolveInside } from '../../paths/local.js';
+import { UnsafePathError } from '../../paths/unsafe-path-error.js';
+import type {
+  DownloadTreeCounts,
+  DownloadTreeOptions,
+  DownloadTreeProgress,
+  DownloadTreeResult,
+  OverwritePolicy,
+  TreeClient,
+  TreeError,
+} from '../download-tree.js';
+import { forEachBounded } from '../for-each-bounded.js';
+import { safeRelativePath } from '../safe-relative-path.js';
+
+const POLICIES: readonly OverwritePolicy[] = ['if-changed', 'always', 'never'];
+
+/** Runs a tree download; see `downloadTree` for the contract. */
+export async function runTreeDownload(
+  client: TreeClient,
+  remotePath: string,
+  localDir: string,
+  options: DownloadTreeOptions,
+): Promise<DownloadTreeResult> {
+  const overwrite = options.overwrite ?? 'if-changed';
+  if (!POLICIES.includes(overwrite)) throw new RangeError(`downloadTree: overwrite must be one of ${POLICIES.join(', ')}`);
+  const concurrency = options.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('downloadTree: concurrency must be a positive integer');
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const root = resolve(localDir);
+  await mkdir(root, { recursive: true });
+  const counts: DownloadTreeCounts = { downloaded: 0, skipped: 0, refused: 0, failed: 0, bytes: 0 };
+  const errors: TreeError[] = [];
+  const folders = new FolderMaker();
+  const note = (path: string, outcome: DownloadTreeProgress['outcome'], error?: unknown): void => {
+    counts[outcome] += 1;
+    if (error !== undefined) errors.push({ path, error });
+    options.onProgress?.({ ...counts, path, outcome });
+  };
+
+  const handle = async (entry: File): Promise<void> => {
+    const serverPath = String(entry.path);
+    let local: string;
+    try {
+      local = resolveInside(root, safeRelativePath(remotePath, entry.path));
+    } catch (error) {
+      if (!(error instanceof UnsafePathError)) throw error;
+      return note(serverPath, 'refused', error);
+    }
+    try {
+      if (entry.type === 'directory') return await folders.ensure(local);
+      if (await isCurrent(local, entry, overwrite)) return note(serverPath, 'skipped');
+      await folders.ensure(dirname(local));
+      const download = () => client.files.downloadToFile(serverPath, local, { ...options.download, signal });
+      const { bytes } = await withRetries(download, options.retries ?? 2, signal);
+      counts.bytes += bytes;
+      note(serverPath, 'downloaded');
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      note(serverPath, 'failed', error);
+    }
+  };
+
+  const entries = client.folders.walk(remotePath, { concurrency: 2, ...options.walk, signal });
+  await forEachBounded(entries, concurrency, handle, signal);
+  return { ...counts, errors };
+}
+
+/** Whether the local file can stay as it is under the policy. */
+async function isCurrent(local: string, entry: File, overwrite: OverwritePolicy): Promise<boolean> {
+  if (overwrite === 'always') return false;
+  const info = await stat(local).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (!info) return false;
+  if (overwrite === 'never') return true;
+  const mtime = remoteMtime(entry);
+  if (!info.isFile() || mtime === undefined || typeof entry.size !== 'number') return false;
+  // Files.com keeps whole seconds; file systems keep more (or, like FAT, less).
+  return info.size === entry.size && Math.abs(info.mtimeMs - mtime.getTime()) < 1000;
+}
+
+/** Creates local folders, each at most once per run. */
+class FolderMaker {
+  readonly #made = new Set<string>();
+
+  async ensure(folder: string): Promise<void> {
+    if (this.#made.has(folder)) return;
+    await mkdir(folder, { recursive: true });
+    this.#made.add(folder);
+  }
+}
+
+/** Retries what a retry can fix: network failures, timeouts, short or corrupt bodies, 429 and 5xx. */
+async function withRetries<T>(attempt: () => Promise<T>, retries: number, signal: AbortSignal | undefined): Promise<T> {
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (signal?.aborted || n >= retries || !transient(error)) throw error;
+      await delay(Math.min(8_000, 500 * 2 ** n), signal);
+    }
+  }
+}
+
+function transient(error: unknown): boolean {
+  if (error instanceof NetworkError || error instanceof TimeoutError || error instanceof IntegrityError) return true;
+  return error instanceof FilesApiError && (error.status === 429 || error.status >= 500);
+}

@@ -1,0 +1,189 @@
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { FilesApiError, type FilesClient } from '../../src/index.js';
+import { useMswServer } from '../helpers/msw.js';
+import { EMULATOR_BASE, emulated, operationCount } from './support/emulated.js';
+
+const server = useMswServer();
+const LISTINGS = `${EMULATOR_BASE}/api/rest/v1/folders/*`;
+
+type Entry = { path?: string | null; type?: string | null };
+
+const depthOf = (path: string) => path.split('/').length;
+const parentOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
+
+async function collect(listing: AsyncIterable<Entry>): Promise<Entry[]> {
+  const out: Entry[] = [];
+  for await (const entry of listing) out.push(entry);
+  return out;
+}
+
+describe('client.folders.walk over a 10,000-file tree', () => {
+  // 10,000 files, 10 per folder, 4 subfolders each: 1,000 folders including the root.
+  let client: FilesClient;
+  const setup = () => (client = emulated(server, { files: 10_000, filesPerFolder: 10, folderFanout: 4 }, { perPage: 1000 }).client);
+
+  it('yields every file and folder exactly once, with the exact counts, and respects depth and type', async () => {
+    setup();
+    const all = await collect(client.folders.walk('/', { concurrency: 8 }));
+    const paths = all.map((e) => e.path!);
+    expect(all).toHaveLength(10_000 + 999);
+    expect(new Set(paths).size).toBe(all.length);
+    expect(all.filter((e) => e.type === 'file')).toHaveLength(10_000);
+    expect(all.filter((e) => e.type === 'directory')).toHaveLength(999);
+
+    const files = await collect(client.folders.walk('', { type: 'file', concurrency: 8 }));
+    expect(files).toHaveLength(10_000);
+    expect(new Set(files.map((e) => e.path)).size).toBe(10_000);
+    const folders = await collect(client.folders.walk('', { type: 'directory', concurrency: 8 }));
+    expect(folders.map((e) => e.path).sort()).toEqual(all.filter((e) => e.type === 'directory').map((e) => e.path).sort());
+
+    for (const depth of [1, 2, 3]) {
+      const shallow = await collect(client.folders.walk('', { depth, concurrency: 4 }));
+      const expected = paths.filter((p) => depthOf(p) <= depth).sort();
+      expect(shallow.map((e) => e.path).sort(), `depth ${depth}`).toEqual(expected);
+    }
+    expect(await collect(client.folders.walk('', { depth: 1 }))).toHaveLength(4 + 10);
+  });
+});
+
+describe('client.folders.walk', () => {
+  it('walks a subfolder: everything below it, not the folder itself', async () => {
+    const { client } = emulated(server, { files: 500, filesPerFolder: 10, folderFanout: 3 });
+    const top = (await collect(client.folders.walk('', { depth: 1, type: 'directory' })))[0]!.path!;
+    const all = await collect(client.folders.walk('', {}));
+    const below = await collect(client.folders.walk(`/${top}/`, { concurrency: 2 }));
+    expect(below.map((e) => e.path).sort()).toEqual(all.map((e) => e.path!).filter((p) => p.startsWith(`${top}/`)).sort());
+  });
+
+  it('lists up to `concurrency` folders at once, and no more', async () => {
+    const { client } = emulated(server, { files: 400, filesPerFolder: 5, folderFanout: 4 });
+    let inFlight = 0;
+    let most = 0;
+    server.use(
+      http.get(LISTINGS, async () => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return undefined;
+      }),
+    );
+    await collect(client.folders.walk('', { concurrency: 3 }));
+    expect(most).toBe(3);
+    most = 0;
+    await collect(client.folders.walk('', { concurrency: 1 }));
+    expect(most).toBe(1);
+  });
+
+  it('streams each folder page by page: the first entries need the first page, not the whole folder', async () => {
+    const { client, emulator } = emulated(server, { files: 200, filesPerFolder: 50, folderFanout: 2 });
+    // The root holds 2 folders and 50 files: 6 pages of 10. Listings run at most
+    // `concurrency` pages (here 1) ahead of the consumer, plus their own prefetch (here 0).
+    const first = await client.folders.walk('', { perPage: 10, prefetch: 0, concurrency: 1 }).take(3).toArray();
+    expect(first).toHaveLength(3);
+    expect(operationCount(emulator, 'folders.listFor')).toBeLessThanOrEqual(2);
+
+    emulator.resetLog();
+    const all = await collect(client.folders.walk('', { perPage: 10, concurrency: 2 }));
+    expect(all).toHaveLength(200 + 3);
+    // 4 folders of 50 files (+ their subfolders): at least 5 pages each.
+    expect(operationCount(emulator, 'folders.listFor')).toBeGreaterThanOrEqual(4 * 5);
+  });
+
+  it('stops every listing on break', async () => {
+    const { client, emulator } = emulated(server, { files: 2000, filesPerFolder: 10, folderFanout: 4 });
+    let seen = 0;
+    for await (const _ of client.folders.walk('', { concurrency: 4, perPage: 5 })) {
+      if (++seen === 30) break;
+    }
+    const settle = () => new Promise((r) => setTimeout(r, 30));
+    await settle();
+    const after = operationCount(emulator, 'folders.listFor');
+    await settle();
+    expect(operationCount(emulator, 'folders.listFor')).toBe(after);
+    expect(after).toBeLessThan(40);
+  });
+
+  it('in order: breadth first, each folder contiguous (concurrency 1), folders before files', async () => {
+    const { client } = emulated(server, { files: 300, filesPerFolder: 7, folderFanout: 3 });
+    const all = (await collect(client.folders.walk('', { concurrency: 1 }))).map((e) => ({ path: e.path!, type: e.type! }));
+    const parents: string[] = [];
+    for (const entry of all) {
+      const parent = parentOf(entry.path);
+      if (parents.at(-1) !== parent) {
+        expect(parents, `${parent} listed twice`).not.toContain(parent);
+        parents.push(parent);
+      }
+    }
+    // Parents are listed in the order their folders were yielded (the root first).
+    const folderOrder = ['', ...all.filter((e) => e.type === 'directory').map((e) => e.path)];
+    expect(parents).toEqual(folderOrder.filter((p) => parents.includes(p)));
+    for (const parent of parents) {
+      const types = all.filter((e) => parentOf(e.path) === parent).map((e) => e.type);
+      expect(types).toEqual([...types].sort()); // 'directory' < 'file'
+    }
+  });
+
+  it('filters what it yields, prunes with descend, and works with the page-fused operators', async () => {
+    const { client } = emulated(server, { files: 300, filesPerFolder: 10, folderFanout: 3 });
+    const all = await collect(client.folders.walk(''));
+    const csv = await collect(client.folders.walk('', { filter: (e) => e.path!.endsWith('.csv') }));
+    expect(csv.map((e) => e.path).sort()).toEqual(all.filter((e) => e.path!.endsWith('.csv')).map((e) => e.path).sort());
+    const pruned = all.find((e) => e.type === 'directory')!.path!;
+    const rest = await collect(client.folders.walk('', { descend: (f) => f.path !== pruned }));
+    expect(rest.map((e) => e.path).sort()).toEqual(all.map((e) => e.path!).filter((p) => !p.startsWith(`${pruned}/`)).sort());
+    const names = await client.folders.walk('', { type: 'file' }).map((e) => e.path!).take(15).toArray();
+    expect(names).toHaveLength(15);
+  });
+
+  it('is lazy and re-iterable: nothing is listed before iteration, each run lists again', async () => {
+    const { client, emulator } = emulated(server, { files: 50, filesPerFolder: 10, folderFanout: 2 });
+    const walk = client.folders.walk('');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(operationCount(emulator, 'folders.listFor')).toBe(0);
+    const first = await collect(walk);
+    const second = await collect(walk);
+    expect(second.map((e) => e.path)).toEqual(first.map((e) => e.path));
+  });
+
+  it('ends with the error of a failing listing, and stops on abort', async () => {
+    const { client } = emulated(server, { files: 300, filesPerFolder: 10, folderFanout: 3 });
+    const sub = (await collect(client.folders.walk('', { depth: 1, type: 'directory' })))[1]!.path!;
+    server.use(http.get(`${LISTINGS}`, ({ request }) => (decodeURIComponent(new URL(request.url).pathname).endsWith(`/${sub}`) ? new HttpResponse('nope', { status: 500 }) : undefined)));
+    await expect(collect(client.folders.walk(''))).rejects.toBeInstanceOf(FilesApiError);
+
+    server.resetHandlers();
+    const { client: other } = emulated(server, { files: 300 });
+    const controller = new AbortController();
+    const walking = (async () => {
+      let n = 0;
+      for await (const _ of other.folders.walk('', { signal: controller.signal, perPage: 5 })) if (++n === 10) controller.abort(new Error('enough'));
+    })();
+    await expect(walking).rejects.toThrow('enough');
+  });
+
+  it('refuses a bad concurrency or depth', () => {
+    const { client } = emulated(server, { files: 1 });
+    expect(() => client.folders.walk('', { concurrency: 0 })).toThrow(RangeError);
+    expect(() => client.folders.walk('', { depth: 1.5 })).toThrow(RangeError);
+  });
+
+  it('never descends into a folder a listing names outside itself (no loops)', async () => {
+    const { client } = emulated(server, { files: 0 });
+    let listings = 0;
+    server.use(
+      http.get(LISTINGS, () => {
+        listings++;
+        return HttpResponse.json([
+          { path: '', type: 'directory' },
+          { path: 'elsewhere', type: 'directory' },
+          { path: 'a/../a', type: 'directory' },
+          { path: 'a/b', type: 'directory' },
+        ]);
+      }),
+    );
+    const entries = await collect(client.folders.walk('a/b', {}));
+    expect(entries).toHaveLength(4);
+    expect(listings).toBe(1);
+  });
+});
