@@ -1,0 +1,241 @@
+/**
+ * `npm run bench`: every benchmark of files-stream against the emulator's HTTP front end on
+ * loopback, each contender in its own child process (so its peak RSS is its own), in one run.
+ * Writes benchmarks/RESULTS.md, benchmarks/results.json and benchmarks/chart.svg.
+ *
+ *   npm run bench                 # 10k, 100k, 1M records; median of 3 runs
+ *   npm run bench -- --quick      # 10k and 100k, one run: a smoke test
+ *   npm run bench -- --runs 5 --only listing,operators,prefetch,tree
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { benchDir, runChild, startEmulator, type ChildOutcome } from './lib/child.js';
+import { lineCharts } from './lib/chart.js';
+import { median, ratio } from './lib/stats.js';
+import type { ListingResult } from './contenders/measure.js';
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(name);
+const option = (name: string) => argv[argv.indexOf(name) + 1];
+const quick = flag('--quick');
+const RUNS = Number(flag('--runs') ? option('--runs') : quick ? 1 : 3);
+const SIZES = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+const ONLY = new Set((flag('--only') ? option('--only')! : 'listing,operators,prefetch,tree').split(','));
+const log = (...a: unknown[]) => console.error('[bench]', ...a);
+
+interface Summary<T> {
+  runs: T[];
+  failure?: string;
+}
+
+/** Runs a child `RUNS` times (stopping at the first failure) and keeps every result. */
+async function repeatChild<T>(script: string, env: Record<string, string>, opts: Parameters<typeof runChild>[2] = {}, runs = RUNS): Promise<Summary<T>> {
+  const out: Summary<T> = { runs: [] };
+  for (let i = 0; i < runs; i++) {
+    const r: ChildOutcome<T> = await runChild<T>(script, env, opts);
+    if (!r.ok) return { ...out, failure: r.failure };
+    out.runs.push(r.result);
+  }
+  return out;
+}
+const med = <T>(s: Summary<T>, key: keyof T) => (s.runs.length ? median(s.runs.map((r) => Number(r[key]))) : null);
+
+// ---------------------------------------------------------------- listing
+const listingContenders = [
+  { id: 'plain', label: 'plain fetch loop', script: 'contenders/plain-fetch.ts', env: {} },
+  { id: 'passthrough', label: 'files-stream (validation passthrough)', script: 'contenders/files-stream.ts', env: { BENCH_VALIDATION: 'passthrough' } },
+  { id: 'off', label: 'files-stream (validation off)', script: 'contenders/files-stream.ts', env: { BENCH_VALIDATION: 'off' } },
+  { id: 'official', label: 'official files.com package', script: 'contenders/official.ts', env: {} },
+] as const;
+type ListingRow = { size: number; contender: string; ms: number | null; firstMs: number | null; peakRssMB: number | null; requests: number | null; runs: number; failure?: string };
+const listing: ListingRow[] = [];
+
+if (ONLY.has('listing')) {
+  for (const size of SIZES) {
+    const emu = await startEmulator({ users: size, seed: 7 });
+    const env = { BENCH_BASE_URL: emu.baseUrl, BENCH_API_KEY: emu.apiKey, BENCH_RECORDS: String(size), BENCH_PER_PAGE: '1000' };
+    const summaries = new Map<string, Summary<ListingResult>>(listingContenders.map((c) => [c.id, { runs: [] }]));
+    // Interleave contenders run by run, so drift on a shared machine hits all of them alike.
+    for (let run = 0; run < RUNS; run++) {
+      for (const c of listingContenders) {
+        const s = summaries.get(c.id)!;
+        if (s.failure) continue;
+        // The official package collects every page in memory: give it a bounded heap and time.
+        const opts = c.id === 'official' ? { nodeFlags: ['--max-old-space-size=4096'], timeoutMs: 240_000 } : {};
+        log(`listing ${size} ${c.id} run ${run + 1}/${RUNS}`);
+        const r = await runChild<ListingResult>(c.script, { ...env, ...c.env }, opts);
+        if (r.ok) s.runs.push(r.result);
+        else s.failure = r.failure;
+      }
+    }
+    for (const c of listingContenders) {
+      const s = summaries.get(c.id)!;
+      listing.push({ size, contender: c.id, ms: med(s, 'ms'), firstMs: med(s, 'firstMs'), peakRssMB: med(s, 'peakRssMB'), requests: med(s, 'requests'), runs: s.runs.length, failure: s.failure });
+    }
+    await emu.stop();
+  }
+}
+
+// ---------------------------------------------------------------- operators
+type OpsRow = { mode: string; ms: number | null; failure?: string };
+const operators: OpsRow[] = [];
+const OPS_SIZE = quick ? 100_000 : 1_000_000;
+if (ONLY.has('operators')) {
+  const emu = await startEmulator({ users: OPS_SIZE, seed: 7 });
+  const env = { BENCH_BASE_URL: emu.baseUrl, BENCH_API_KEY: emu.apiKey, BENCH_RECORDS: String(OPS_SIZE) };
+  const byMode = new Map<string, Summary<{ ms: number }>>([['hand', { runs: [] }], ['files-stream', { runs: [] }], ['ix', { runs: [] }]]);
+  for (let run = 0; run < RUNS; run++) {
+    for (const [mode, s] of byMode) {
+      if (s.failure || (mode === 'ix' && run > 0)) continue; // IxJS pipe: one run shows its order of magnitude
+      log(`operators ${mode} run ${run + 1}/${RUNS}`);
+      const r = await runChild<{ ms: number }>('contenders/operators-listing.ts', { ...env, BENCH_MODE: mode });
+      if (r.ok) s.runs.push(r.result);
+      else s.failure = r.failure;
+    }
+  }
+  for (const [mode, s] of byMode) operators.push({ mode, ms: med(s, 'ms'), failure: s.failure });
+  await emu.stop();
+}
+const inMemory = ONLY.has('operators') ? await runChild<{ msPerPass: Record<string, number>; ratioVsHandWritten: Record<string, number> }>('operators.ts', {}, {}) : undefined;
+
+// ---------------------------------------------------------------- prefetch
+type PrefetchRow = { prefetch: number; ms: number | null; failure?: string };
+const prefetch: PrefetchRow[] = [];
+const PREFETCH_PAGES = 20;
+if (ONLY.has('prefetch')) {
+  const emu = await startEmulator({ users: PREFETCH_PAGES * 1000, seed: 7, faults: { latencyMs: 50 } });
+  const env = { BENCH_BASE_URL: emu.baseUrl, BENCH_API_KEY: emu.apiKey, BENCH_RECORDS: String(PREFETCH_PAGES * 1000), BENCH_WORK: '50' };
+  for (const p of [0, 1, 2]) {
+    log(`prefetch ${p}`);
+    const s = await repeatChild<{ ms: number }>('contenders/prefetch.ts', { ...env, BENCH_PREFETCH: String(p) });
+    prefetch.push({ prefetch: p, ms: med(s, 'ms'), failure: s.failure });
+  }
+  await emu.stop();
+}
+
+// ---------------------------------------------------------------- tree
+type TreeRow = { concurrency: number; ms: number | null; requests: number | null; failure?: string };
+const tree: TreeRow[] = [];
+const TREE_FILES = 10_000;
+if (ONLY.has('tree')) {
+  const emu = await startEmulator({ files: TREE_FILES, seed: 7, faults: { latencyMs: 20 } });
+  const env = { BENCH_BASE_URL: emu.baseUrl, BENCH_API_KEY: emu.apiKey, BENCH_RECORDS: String(TREE_FILES) };
+  for (const c of [1, 4, 16]) {
+    log(`tree concurrency ${c}`);
+    const s = await repeatChild<{ ms: number; requests: number }>('contenders/tree.ts', { ...env, BENCH_CONCURRENCY: String(c) }, {}, Math.min(RUNS, 2));
+    tree.push({ concurrency: c, ms: med(s, 'ms'), requests: med(s, 'requests'), failure: s.failure });
+  }
+  await emu.stop();
+}
+
+// ---------------------------------------------------------------- targets
+const row = (size: number, id: string) => listing.find((r) => r.size === size && r.contender === id);
+type Target = { target: string; measured: string; pass: boolean | null };
+const targets: Target[] = [];
+const big = SIZES[SIZES.length - 1]!;
+const mid = 100_000;
+const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'PASS' : 'FAIL');
+{
+  const plain = row(big, 'plain');
+  const pass = row(big, 'passthrough');
+  const off = row(big, 'off');
+  if (plain?.ms && pass?.ms && off?.ms && plain.peakRssMB && pass.peakRssMB && off.peakRssMB) {
+    const extra = Math.max(pass.peakRssMB, off.peakRssMB) - plain.peakRssMB;
+    targets.push({ target: `Listing ${big.toLocaleString('en')}: peak RSS at most 64 MB above the plain loop's`, measured: `+${extra} MB (passthrough ${pass.peakRssMB} MB, off ${off.peakRssMB} MB, plain ${plain.peakRssMB} MB)`, pass: extra <= 64 });
+    const at100k = row(mid, 'passthrough');
+    if (at100k?.peakRssMB && big > mid) {
+      const growth = pass.peakRssMB - at100k.peakRssMB;
+      targets.push({ target: 'No memory growth from 100,000 to 1,000,000 records (files-stream, passthrough; within 16 MB)', measured: `${at100k.peakRssMB} MB → ${pass.peakRssMB} MB (${growth >= 0 ? '+' : ''}${growth} MB)`, pass: growth <= 16 });
+    }
+    targets.push({ target: `Listing ${big.toLocaleString('en')}: wall time within 1.25x of the plain loop, validation on`, measured: `${ratio(pass.ms, plain.ms)}x`, pass: pass.ms <= 1.25 * plain.ms });
+    targets.push({ target: `Listing ${big.toLocaleString('en')}: wall time within 1.1x of the plain loop, validation off`, measured: `${ratio(off.ms, plain.ms)}x`, pass: off.ms <= 1.1 * plain.ms });
+    targets.push({ target: 'Aim: validated streaming at or below the plain sequential loop\'s time', measured: `${ratio(pass.ms, plain.ms)}x`, pass: pass.ms <= plain.ms });
+    const small = row(SIZES[0]!, 'passthrough');
+    if (small?.firstMs != null && pass.firstMs != null && plain.firstMs != null) {
+      targets.push({
+        target: 'First record after one page round trip, whatever the list length',
+        measured: `${pass.firstMs} ms at ${big.toLocaleString('en')} vs ${small.firstMs} ms at ${SIZES[0]!.toLocaleString('en')} (plain loop: ${plain.firstMs} ms)`,
+        pass: pass.firstMs <= Math.max(2 * small.firstMs, small.firstMs + 100),
+      });
+    }
+  }
+  const hand = operators.find((o) => o.mode === 'hand')?.ms;
+  const fs = operators.find((o) => o.mode === 'files-stream')?.ms;
+  if (hand && fs) targets.push({ target: `filter + map + take + batch over ${OPS_SIZE.toLocaleString('en')} records: under 1.3x a hand-written loop`, measured: `${ratio(fs, hand)}x (over the emulator)`, pass: fs < 1.3 * hand });
+  const p0 = prefetch.find((p) => p.prefetch === 0)?.ms;
+  const p1 = prefetch.find((p) => p.prefetch === 1)?.ms;
+  if (p0 && p1) targets.push({ target: 'Prefetch with 50 ms latency and 50 ms work per page: about half the sequential time', measured: `prefetch 1: ${p1} ms vs prefetch 0: ${p0} ms (${ratio(p1, p0)}x)`, pass: p1 <= 0.6 * p0 });
+}
+
+// ---------------------------------------------------------------- report
+const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGB: Math.round(totalmem() / 2 ** 30), runs: RUNS, quick, listing, operators, inMemory, prefetch, tree, targets };
+writeFileSync(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+const label = Object.fromEntries(listingContenders.map((c) => [c.id, c.label]));
+const cell = (v: number | null | undefined, unit = '') => (v == null ? '—' : `${v.toLocaleString('en')}${unit}`);
+const md: string[] = [
+  '# Benchmark results',
+  '',
+  `Command: \`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\` · ${results.date.slice(0, 10)} · Node ${results.node} · ${results.cpus} × ${results.cpuModel} · ${results.memGB} GiB · median of ${RUNS} run(s), contenders interleaved.`,
+  '',
+  'Every contender runs in its own child process against the emulator\'s HTTP front end (its own child process) on loopback, per_page 1000. Ratios are against the plain `fetch` + `JSON.parse` cursor loop of the same run. The machine is shared: compare ratios, not absolute times.',
+  '',
+  '## Targets (from DESIGN.md)',
+  '',
+  '| target | measured | result |',
+  '|---|---|---|',
+  ...targets.map((t) => `| ${t.target} | ${t.measured} | ${verdict(t.pass)} |`),
+  '',
+  '## Listing users',
+  '',
+  '| records | contender | wall time | vs plain | first record | peak RSS | requests |',
+  '|---:|---|---:|---:|---:|---:|---:|',
+  ...listing.map((r) => {
+    const plain = row(r.size, 'plain')?.ms;
+    const vs = r.ms && plain ? `${ratio(r.ms, plain)}x` : r.failure ?? '—';
+    return `| ${r.size.toLocaleString('en')} | ${label[r.contender]} | ${r.failure ? `**${r.failure}**` : cell(r.ms, ' ms')} | ${vs} | ${cell(r.firstMs, ' ms')} | ${cell(r.peakRssMB, ' MB')} | ${cell(r.requests)} |`;
+  }),
+  '',
+  '![time and memory against record count](chart.svg)',
+  '',
+  `## Operators: filter + map + take + batch over ${OPS_SIZE.toLocaleString('en')} users`,
+  '',
+  'Over the emulator: a hand-written loop over the same pages (plain fetch, no validation), files-stream\'s page-fused operators (validation passthrough), and plain IxJS `pipe` over the same listing (one run).',
+  '',
+  '| contender | wall time | vs hand-written |',
+  '|---|---:|---:|',
+  ...operators.map((o) => `| ${o.mode} | ${o.failure ? `**${o.failure}**` : cell(o.ms, ' ms')} | ${o.ms && operators[0]?.ms ? `${ratio(o.ms, operators[0].ms)}x` : '—'} |`),
+  '',
+  inMemory?.ok ? `In memory (operators only, no network; \`npx tsx benchmarks/operators.ts\`): ms per pass ${JSON.stringify(inMemory.result.msPerPass)}, ratio vs hand-written ${JSON.stringify(inMemory.result.ratioVsHandWritten)}.` : '',
+  '',
+  `## Prefetch: ${PREFETCH_PAGES} pages, 50 ms latency per page, 50 ms consumer work per page`,
+  '',
+  '| prefetch | wall time |',
+  '|---:|---:|',
+  ...prefetch.map((p) => `| ${p.prefetch} | ${p.failure ? `**${p.failure}**` : cell(p.ms, ' ms')} |`),
+  '',
+  `## Tree walk: ${TREE_FILES.toLocaleString('en')} files, 20 ms latency per request`,
+  '',
+  '| concurrency | wall time | requests |',
+  '|---:|---:|---:|',
+  ...tree.map((t) => `| ${t.concurrency} | ${t.failure ? `**${t.failure}**` : cell(t.ms, ' ms')} | ${cell(t.requests)} |`),
+  '',
+];
+writeFileSync(join(benchDir, 'RESULTS.md'), md.join('\n'));
+
+if (listing.length) {
+  const series = listingContenders.map((c, i) => ({
+    name: c.label,
+    color: ['#444', '#1f77b4', '#2ca02c', '#d62728'][i]!,
+    time: SIZES.map((s) => { const r = row(s, c.id); return r?.ms != null ? r.ms / 1000 : null; }),
+    rss: SIZES.map((s) => row(s, c.id)?.peakRssMB ?? null),
+  }));
+  const failures = listing.filter((r) => r.failure).map((r) => `✕ ${label[r.contender]} at ${r.size.toLocaleString('en')}: ${r.failure}`).join('; ');
+  const svg = lineCharts(SIZES, 'users listed (log scale)', [
+    { title: 'Wall time', unit: 's', series: series.map((s) => ({ name: s.name, color: s.color, values: s.time })) },
+    { title: 'Peak RSS', unit: 'MB', series: series.map((s) => ({ name: s.name, color: s.color, values: s.rss })) },
+  ], failures);
+  writeFileSync(join(benchDir, 'chart.svg'), svg);
+}
+console.log(md.join('\n'));
