@@ -44,7 +44,19 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
       delete headers['X-FilesAPI-Key'];
       delete headers['X-FilesAPI-Auth'];
     }
-    const started = new Map<Request, number>();
+    // afterResponse is emitted here, not from a ky afterResponse hook: ky clones (tees) the
+    // body of every response it hands to such a hook, which costs a copy of every page.
+    let attempt = 0;
+    let startedAt = 0;
+    const responded = (status: number, at: number) =>
+      emit(settings.hooks.afterResponse, {
+        operation: spec.operation,
+        method: spec.method,
+        url,
+        status,
+        durationMs: performance.now() - startedAt,
+        attempt: at,
+      });
     const options: KyOptions = {
       method: spec.method,
       headers,
@@ -64,7 +76,8 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
       hooks: {
         beforeRequest: [
           (request, _o, { retryCount }) => {
-            started.set(request, performance.now());
+            attempt = retryCount;
+            startedAt = performance.now();
             emit(settings.hooks.beforeRequest, {
               operation: spec.operation,
               method: spec.method,
@@ -74,21 +87,9 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
             });
           },
         ],
-        afterResponse: [
-          (request, _o, response, { retryCount }) => {
-            const t0 = started.get(request) ?? performance.now();
-            emit(settings.hooks.afterResponse, {
-              operation: spec.operation,
-              method: spec.method,
-              url,
-              status: response.status,
-              durationMs: performance.now() - t0,
-              attempt: retryCount,
-            });
-          },
-        ],
         beforeRetry: [
-          ({ retryCount }) => {
+          ({ error, retryCount }) => {
+            if (error instanceof HTTPError) responded(error.response.status, retryCount - 1);
             emit(settings.hooks.beforeRetry, {
               operation: spec.operation,
               method: spec.method,
@@ -103,8 +104,11 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
     };
     if (spec.body !== undefined) options.json = spec.body;
     try {
-      return await ky(url, options);
+      const response = await ky(url, options);
+      responded(response.status, attempt);
+      return response;
     } catch (error) {
+      if (error instanceof HTTPError) responded(error.response.status, attempt);
       throw await translateError(error, spec);
     }
   }

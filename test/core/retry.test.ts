@@ -106,4 +106,26 @@ describe('retries', () => {
     await expect(done).rejects.toThrow('cancelled by test');
     expect(seen.count).toBe(1);
   });
+
+  it('reports every attempt to the hooks: each response and each retry', async () => {
+    sequence(() => new HttpResponse(null, { status: 503 }), () => HttpResponse.error(), ok);
+    const events: string[] = [];
+    const observed = client.with({
+      hooks: {
+        beforeRequest: (e) => events.push(`request#${e.attempt}`),
+        afterResponse: (e) => events.push(`response#${e.attempt}:${e.status}`),
+        beforeRetry: (e) => events.push(`retry#${e.attempt}:${e.reason}`),
+      },
+    });
+    await observed.core.request({ method: 'GET', path: '/thing' });
+    expect(events).toEqual([
+      'request#0',
+      'response#0:503',
+      'retry#1:503',
+      'request#1',
+      'retry#2:NetworkError',
+      'request#2',
+      'response#2:200',
+    ]);
+  });
 });

@@ -1,0 +1,177 @@
+import { buildSite } from './build-site.js';
+import { CONTROL_PREFIX, handleControl } from './control.js';
+import { EmulatorApiError, errorReply } from './errors.js';
+import { FaultInjector, type FaultDraw, type FaultKind } from './faults.js';
+import { Salt, hash3 } from './hash.js';
+import type { IncomingCall } from './incoming.js';
+import type { ResolvedOptions } from './options.js';
+import { parseBody, parseNested, type Params } from './params.js';
+import { type Reply } from './reply.js';
+import { RequestLog } from './request-log.js';
+import type { Principal } from './route.js';
+import { buildRouter } from './routes.js';
+import type { RouteMatch, Router } from './router.js';
+import type { Site } from './site.js';
+import { operationId } from './spec-facts.js';
+
+/** Prefix of every API path. */
+export const API_PREFIX = '/api/rest/v1';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const HTML_500 =
+  '<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>\n';
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The emulator's one request handler, shared by every front end: routes API requests
+ * (authentication, faults, latency, handlers, error bodies) and the emulator's own paths
+ * (presigned downloads and uploads, control endpoints; never faulted), and logs them all.
+ */
+export class EmulatorCore {
+  readonly site: Site;
+  readonly faults: FaultInjector;
+  readonly log: RequestLog;
+  readonly #router: Router;
+
+  constructor(options: ResolvedOptions) {
+    this.site = buildSite(options);
+    this.faults = new FaultInjector(options.seed, options.faults);
+    this.log = new RequestLog(options.requestLogLimit);
+    this.#router = buildRouter(this.site);
+  }
+
+  /** Answers one request. A `fault` on the reply tells the front end to reset or truncate. */
+  async dispatch(call: IncomingCall): Promise<Reply> {
+    const { pathname } = call.url;
+    if (pathname.startsWith(CONTROL_PREFIX)) {
+      const { reply, kind } = await handleControl(this, call);
+      this.#record(call, reply, kind);
+      return reply;
+    }
+    if (!pathname.startsWith(`${API_PREFIX}/`)) {
+      const error = new EmulatorApiError(404, 'not-found/nested-not-found', `No route matches ${pathname}: API paths start with ${API_PREFIX}/.`);
+      const reply = errorReply(error, this.#instance(-1));
+      this.#record(call, reply, 'control');
+      return reply;
+    }
+    const draw = this.faults.draw();
+    let match: RouteMatch | EmulatorApiError;
+    try {
+      match = this.#router.match(call.method, pathname.slice(API_PREFIX.length));
+    } catch (error) {
+      if (!(error instanceof EmulatorApiError)) throw error;
+      match = error;
+    }
+    if (draw.latencyMs > 0) await delay(draw.latencyMs);
+    let reply = this.#injected(draw);
+    let fault: FaultKind | undefined = reply ? draw.kind : undefined;
+    if (!reply) {
+      reply = await this.#api(call, match, draw.sequence);
+      if (draw.kind === 'truncated-body') {
+        const truncated = truncate(reply, draw.cutAt);
+        if (truncated) {
+          reply = truncated;
+          fault = draw.kind;
+        }
+      }
+    }
+    const operation = match instanceof EmulatorApiError ? undefined : match.operation;
+    this.#record(call, reply, 'api', fault, operation ? operationId(operation) : undefined);
+    return reply;
+  }
+
+  #injected(draw: FaultDraw): Reply | undefined {
+    switch (draw.kind) {
+      case 'connection-reset':
+        return { status: 0, headers: {}, fault: { kind: 'reset' } };
+      case 'rate-limited': {
+        const retryAfter = this.faults.retryAfter();
+        const error = new EmulatorApiError(429, 'rate-limited/too-many-requests', 'Too many requests. Please slow down.', retryAfter === undefined ? {} : { 'retry-after': retryAfter });
+        return errorReply(error, this.#instance(draw.sequence));
+      }
+      case 'server-error':
+        return { status: 500, headers: { 'content-type': 'text/html; charset=utf-8' }, body: HTML_500 };
+      case 'unavailable':
+        return errorReply(new EmulatorApiError(503, 'service-unavailable', 'Service unavailable. Please try again.'), this.#instance(draw.sequence));
+      default:
+        return undefined;
+    }
+  }
+
+  async #api(call: IncomingCall, match: RouteMatch | EmulatorApiError, sequence: number): Promise<Reply> {
+    try {
+      const anonymous = !(match instanceof EmulatorApiError) && match.def.anonymous === true;
+      const principal = anonymous ? { kind: 'anonymous' as const } : this.#authenticate(call);
+      if (match instanceof EmulatorApiError) throw match;
+      const params = await this.#params(call);
+      return await match.def.handle({
+        method: call.method,
+        params,
+        pathParams: match.pathParams,
+        origin: call.url.origin,
+        operation: match.operation,
+        principal,
+        header: (name) => call.header(name),
+      });
+    } catch (error) {
+      if (error instanceof EmulatorApiError) return errorReply(error, this.#instance(sequence));
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      return errorReply(new EmulatorApiError(500, 'processing-failure', `Emulator failure: ${message}`), this.#instance(sequence));
+    }
+  }
+
+  #authenticate(call: IncomingCall): Principal {
+    const key = call.header('x-filesapi-key');
+    if (key) {
+      if (key === this.site.options.apiKey || this.site.extraKeys.has(key)) return { kind: 'api-key', key };
+      throw new EmulatorApiError(401, 'not-authenticated/invalid-credentials', 'Invalid API key.');
+    }
+    const session = call.header('x-filesapi-auth');
+    if (session) {
+      if (this.site.sessions.has(session)) return { kind: 'session', id: session };
+      throw new EmulatorApiError(401, 'not-authenticated/invalid-session', 'Invalid or expired session.');
+    }
+    throw new EmulatorApiError(401, 'not-authenticated/authentication-required', 'Authentication required: send X-FilesAPI-Key or X-FilesAPI-Auth.');
+  }
+
+  async #params(call: IncomingCall): Promise<Params> {
+    const query = call.url.search ? parseNested(call.url.searchParams) : {};
+    if (!BODY_METHODS.has(call.method)) return query;
+    const text = new TextDecoder().decode(await call.body());
+    const body = parseBody(text, call.header('content-type'));
+    if (!body) throw new EmulatorApiError(400, 'bad-request/invalid-body', 'The request body is not valid JSON.');
+    return { ...query, ...body };
+  }
+
+  #instance(sequence: number): string {
+    const hex = (salt: number) => hash3(this.site.secret, Salt.token + salt, sequence).toString(16).padStart(8, '0');
+    const [a, b, c, d] = [hex(10), hex(11), hex(12), hex(13)];
+    return `${a}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${d}`;
+  }
+
+  #record(call: IncomingCall, reply: Reply, kind: 'api' | 'download' | 'upload' | 'control', fault?: FaultKind, operation?: string): void {
+    this.log.record({
+      method: call.method,
+      path: call.url.pathname,
+      query: Object.fromEntries(call.url.searchParams),
+      status: reply.status,
+      fault,
+      operation,
+      kind,
+    });
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** A successful reply with a body, cut at a share of its bytes; `undefined` when there is nothing to cut. */
+function truncate(reply: Reply, cutAt: number): Reply | undefined {
+  if (reply.status < 200 || reply.status >= 300 || reply.body === undefined || reply.body instanceof ReadableStream) return undefined;
+  const bytes = typeof reply.body === 'string' ? encoder.encode(reply.body) : reply.body;
+  if (bytes.length < 2) return undefined;
+  return { ...reply, body: bytes, fault: { kind: 'truncate', bytes: Math.max(1, Math.floor(bytes.length * cutAt)) } };
+}

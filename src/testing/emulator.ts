@@ -1,0 +1,86 @@
+import type { HttpHandler } from 'msw';
+import { EmulatorCore } from './core.js';
+import type { FaultOptions } from './faults.js';
+import { normalizeSeed } from './hash.js';
+import { fromRequest } from './incoming.js';
+import { mswHandlers } from './msw.js';
+import type { EmulatorServer, ListenOptions } from './node-server.js';
+import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options.js';
+import type { EmulatorStats, RequestLogEntry } from './request-log.js';
+import { toResponse } from './web.js';
+
+/** A local Files.com: one in-memory site behind several front ends. */
+export interface Emulator {
+  /** The options, defaults applied. */
+  readonly options: ResolvedOptions;
+  /** The accepted API key (`options.apiKey`). */
+  readonly apiKey: string;
+  /** The origin `handlers` and `fetch` answer on (`options.baseUrl`). */
+  readonly baseUrl: string;
+  /**
+   * The core as one web-standard function. A connection reset answers `Response.error()`;
+   * a truncated body errors after its first bytes.
+   */
+  handle(request: Request): Promise<Response>;
+  /** A `fetch` served by the emulator (resets reject with a `TypeError`, as `fetch` does). */
+  fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
+  /** msw 2 handlers for `setupServer(...emulator.handlers)`, answering on `baseUrl`. */
+  readonly handlers: HttpHandler[];
+  /** Serves the same site over HTTP on 127.0.0.1 (Node only). */
+  listen(options?: ListenOptions): Promise<EmulatorServer>;
+  /** Replaces the fault options (`setFaults({})` turns faults off). Takes effect with the next request. */
+  setFaults(faults: FaultOptions): void;
+  /** The current fault options. */
+  readonly faults: FaultOptions;
+  /** The most recent requests (at most `requestLogLimit`), oldest first. */
+  readonly requests: RequestLogEntry[];
+  /** Counters since creation or the last `resetLog()`. */
+  readonly stats: EmulatorStats;
+  /** Clears `requests` and `stats`. */
+  resetLog(): void;
+}
+
+/**
+ * Creates an emulator. Records are derived from `seed` on demand, so `users: 1_000_000`
+ * costs no more memory than `users: 10`; only changes made through the API are stored.
+ *
+ * @example
+ * const emulator = createEmulator({ seed: 42, users: 100_000 });
+ * const server = await emulator.listen();
+ * const client = createClient({ apiKey: emulator.apiKey, baseUrl: server.baseUrl });
+ */
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const resolved = resolveOptions(options, normalizeSeed);
+  const core = new EmulatorCore(resolved);
+  let handlers: HttpHandler[] | undefined;
+  const handle = async (request: Request) => toResponse(await core.dispatch(fromRequest(request)));
+  return {
+    options: resolved,
+    apiKey: resolved.apiKey,
+    baseUrl: resolved.baseUrl,
+    handle,
+    async fetch(input, init) {
+      const reply = await core.dispatch(fromRequest(new Request(input, init)));
+      if (reply.fault?.kind === 'reset') throw new TypeError('fetch failed', { cause: new Error('emulator: connection reset') });
+      return toResponse(reply);
+    },
+    get handlers() {
+      return (handlers ??= mswHandlers(core, resolved.baseUrl));
+    },
+    async listen(listenOptions) {
+      const { listen } = await import('./node-server.js');
+      return listen(core, listenOptions);
+    },
+    setFaults: (faults) => core.faults.set(faults),
+    get faults() {
+      return core.faults.options;
+    },
+    get requests() {
+      return core.log.entries;
+    },
+    get stats() {
+      return core.log.stats;
+    },
+    resetLog: () => core.log.reset(),
+  };
+}

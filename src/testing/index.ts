@@ -1,0 +1,10 @@
+/**
+ * `files-stream/testing`: a local Files.com emulator (stateful, cursor-paginated, with
+ * fault injection) for tests and benchmarks, in-process (msw, `fetch`, `handle`) or over
+ * HTTP (`listen`).
+ */
+export { createEmulator, type Emulator } from './emulator.js';
+export type { EmulatorOptions, FileSizeOptions, ResolvedOptions } from './options.js';
+export type { FaultKind, FaultOptions } from './faults.js';
+export type { EmulatorStats, RequestKind, RequestLogEntry } from './request-log.js';
+export type { EmulatorServer, ListenOptions } from './node-server.js';

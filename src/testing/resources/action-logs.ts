@@ -1,0 +1,49 @@
+import { Salt } from '../hash.js';
+import { listReply, type ListableCollection } from '../list-reply.js';
+import { interfaces, pick } from '../names.js';
+import type { RouteDef } from '../route.js';
+import type { Site } from '../site.js';
+import { modelExample } from '../spec-facts.js';
+import { TemplateSource } from '../template.js';
+import { EPOCH_MS, isoSeconds } from '../time.js';
+import { eventBits, folderOf, ipOf } from './history.js';
+import { listable } from './listable.js';
+
+/** Action log records: `created_at` grows with the (internal) id; filters on folder, path, user, time. */
+export function createActionLogs(site: Site): ListableCollection {
+  const bits = eventBits(site, Salt.actionLog);
+  const moves = (id: number) => bits(id).action === 'move' || bits(id).action === 'copy';
+  const source = new TemplateSource(site.options.actionLogs, modelExample('ActionLog'), {
+    action: (id) => bits(id).action,
+    created_at: (id) => isoSeconds(EPOCH_MS + id * 5_000),
+    destination: (id) => (moves(id) ? `${bits(id).path}.${bits(id).action === 'move' ? 'moved' : 'copy'}` : null),
+    failure_type: () => null,
+    folder: (id) => folderOf(bits(id).path),
+    interface: (id) => pick(interfaces, bits(id).hash >>> 12),
+    ip: (id) => ipOf(bits(id).hash, id),
+    path: (id) => bits(id).path,
+    src: (id) => (moves(id) ? bits(id).path : null),
+    user_id: (id) => bits(id).userId,
+    username: (id) => {
+      const user = bits(id).userId;
+      return user === null ? null : (site.users.collection.field(user, 'username') ?? null);
+    },
+  });
+  const fields = ['folder', 'path', 'src', 'destination', 'created_at', 'user_id', 'username'];
+  return listable(source, {
+    perPageMax: 1000,
+    filterFields: {
+      filter: fields,
+      filter_prefix: ['folder', 'path', 'src', 'destination', 'username'],
+      filter_gt: ['created_at'],
+      filter_gteq: ['created_at'],
+      filter_lt: ['created_at'],
+      filter_lteq: ['created_at'],
+    },
+  });
+}
+
+/** Route of `/action_logs`. */
+export function actionLogRoutes(site: Site): RouteDef[] {
+  return [{ method: 'GET', path: '/action_logs', handle: ({ params }) => listReply(site.actionLogs, params, site.codec) }];
+}

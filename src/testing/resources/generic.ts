@@ -1,0 +1,62 @@
+import { Collection } from '../collection.js';
+import { listReply, type ListableCollection } from '../list-reply.js';
+import { SortedIndexes } from '../ordering.js';
+import { emptyReply, jsonReply } from '../reply.js';
+import type { RouteDef } from '../route.js';
+import type { Site } from '../site.js';
+import { operationExample, operationId, operations, type ApiOperationInfo } from '../spec-facts.js';
+import { TemplateSource } from '../template.js';
+
+/**
+ * Non-paginated operations whose answer is an array (the manifest does not say so yet;
+ * `files.beginUpload`, the other one, is hand-written).
+ */
+const ARRAY_ANSWERS = new Set(['files.zipListContents']);
+
+/** The status an operation answers with: 204 without a body, 201 for creations, else 200. */
+function statusOf(op: ApiOperationInfo, example: unknown): number {
+  if (example === undefined || example === null) return 204;
+  const segments = op.path.split('/').filter(Boolean);
+  const isAction = segments.length >= 3 && segments[segments.length - 2]!.startsWith('{') && !segments[segments.length - 1]!.startsWith('{');
+  return op.httpMethod === 'POST' && !isAction && !op.path.startsWith('/file_actions/begin_upload') ? 201 : 200;
+}
+
+/** `listSize` records derived from an operation's example, with ids 1..listSize (when the example has an id). */
+function exampleList(site: Site, op: ApiOperationInfo): ListableCollection {
+  const example = (operationExample(op) ?? {}) as Record<string, unknown>;
+  const derive: Record<string, (id: number) => unknown> = 'id' in example ? { id: (id) => id } : {};
+  const collection = new Collection(new TemplateSource(site.options.listSize, example, derive));
+  return { collection, indexes: new SortedIndexes(collection), capabilities: { perPageMax: op.perPageMax ?? 10_000 } };
+}
+
+/**
+ * Routes for every spec operation without hand-written behaviour: lists answer `listSize`
+ * records derived from the example (cursor-paginated, `per_page` limits enforced); other
+ * operations answer their example (its `id` set from the path) or 204.
+ */
+export function genericRoutes(site: Site): RouteDef[] {
+  return operations.map((op): RouteDef => {
+    if (op.paginated) {
+      let lists: ListableCollection | undefined;
+      return {
+        method: op.httpMethod,
+        path: op.path,
+        handle: ({ params }) => listReply((lists ??= exampleList(site, op)), params, site.codec),
+      };
+    }
+    return {
+      method: op.httpMethod,
+      path: op.path,
+      handle: ({ pathParams }) => {
+        const example = operationExample(op);
+        const status = statusOf(op, example);
+        if (status === 204) return emptyReply();
+        const id = Number(pathParams['id']);
+        if (example && typeof example === 'object' && !Array.isArray(example) && 'id' in example && Number.isInteger(id)) {
+          (example as Record<string, unknown>)['id'] = id;
+        }
+        return jsonReply(status, ARRAY_ANSWERS.has(operationId(op)) ? [example] : example);
+      },
+    };
+  });
+}

@@ -1,0 +1,155 @@
+import { toComparable } from '../../paths/index.js';
+import { fail } from '../errors.js';
+import { hash3, Salt } from '../hash.js';
+import { listReply, type ListableCollection } from '../list-reply.js';
+import { historyActions, interfaces, pick } from '../names.js';
+import { stringParam, type Params } from '../params.js';
+import type { RouteDef } from '../route.js';
+import type { Site } from '../site.js';
+import { modelExample } from '../spec-facts.js';
+import { TemplateSource } from '../template.js';
+import { EPOCH_MS, isoSeconds } from '../time.js';
+import { listable } from './listable.js';
+
+/** Seconds between two derived history records (their `when` grows with the id). */
+const STEP_MS = 10_000;
+
+/** One derived history event: who did what to which file. */
+export interface EventBits {
+  readonly hash: number;
+  readonly action: string;
+  /** The file's path ('' for logins); derived on first read, as it costs O(depth). */
+  readonly path: string;
+  readonly userId: number | null;
+}
+
+class Event implements EventBits {
+  #path: string | undefined;
+
+  constructor(
+    readonly hash: number,
+    readonly action: string,
+    readonly userId: number | null,
+    readonly pathOf: () => string,
+  ) {}
+
+  get path(): string {
+    return (this.#path ??= this.pathOf());
+  }
+}
+
+/** Derives event `id` of a stream (`salt` tells history and action logs apart); memoised for the last id. */
+export function eventBits(site: Site, salt: number): (id: number) => EventBits {
+  const { seed, users, files } = site.options;
+  let lastId = -1;
+  let last: EventBits | undefined;
+  return (id) => {
+    if (id === lastId && last) return last;
+    const hash = hash3(seed, salt, id);
+    const action = files === 0 ? 'login' : pick(historyActions, hash);
+    const userId = users > 0 ? ((hash >>> 8) % users) + 1 : null;
+    lastId = id;
+    last = new Event(hash, action, userId, () => (action === 'login' ? '' : site.files.tree.filePath((hash >>> 4) % files)));
+    return last;
+  };
+}
+
+/** An IPv4 address from a hash. */
+export function ipOf(hash: number, id: number): string {
+  return `10.${(hash >>> 16) & 255}.${(hash >>> 24) & 255}.${id % 254 + 1}`;
+}
+
+/** The folder of a path ('' at the root). */
+export function folderOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+/** History records (`Action`): increasing ids and `when`, users, files of the derived tree. */
+export function createHistory(site: Site): ListableCollection {
+  const bits = eventBits(site, Salt.history);
+  const username = (id: number) => {
+    const user = bits(id).userId;
+    return user === null ? null : (site.users.collection.field(user, 'username') ?? null);
+  };
+  const moves = (id: number) => bits(id).action === 'move' || bits(id).action === 'copy';
+  const source = new TemplateSource(site.options.history, modelExample('Action'), {
+    id: (id) => id,
+    path: (id) => bits(id).path,
+    when: (id) => isoSeconds(EPOCH_MS + id * STEP_MS),
+    destination: (id) => (moves(id) ? `${bits(id).path}.${bits(id).action === 'move' ? 'moved' : 'copy'}` : null),
+    display: (id) => `${username(id) ?? 'someone'} ${bits(id).action} ${bits(id).path}`.trim(),
+    ip: (id) => ipOf(bits(id).hash, id),
+    source: (id) => (moves(id) ? bits(id).path : null),
+    targets: () => ({}),
+    user_id: (id) => bits(id).userId,
+    username,
+    user_is_from_parent_site: () => false,
+    action: (id) => bits(id).action,
+    failure_type: () => 'none',
+    interface: (id) => pick(interfaces, bits(id).hash >>> 12),
+  }, {
+    created_at: (id) => isoSeconds(EPOCH_MS + id * STEP_MS),
+    folder: (id) => folderOf(bits(id).path),
+  });
+  return listable(source, {
+    perPageMax: 10_000,
+    sortFields: ['created_at'],
+    filterFields: { filter: ['user_id', 'folder', 'path'], filter_prefix: ['path'] },
+  }, {}, ['created_at']);
+}
+
+/** A match on `start_at` / `end_at` (inclusive), or `undefined` when neither is given. */
+function timeWindow(site: Site, params: Params): ((id: number) => boolean) | undefined {
+  const start = stringParam(params, 'start_at');
+  const end = stringParam(params, 'end_at');
+  if (!start && !end) return undefined;
+  const from = start ? Date.parse(start) : -Infinity;
+  const to = end ? Date.parse(end) : Infinity;
+  if (Number.isNaN(from) || Number.isNaN(to)) fail(400, 'bad-request/datetime-parse', 'start_at and end_at must be date-times.');
+  const { collection } = site.history;
+  return (id) => {
+    const when = Date.parse(String(collection.field(id, 'when')));
+    return when >= from && when <= to;
+  };
+}
+
+function both(a?: (id: number) => boolean, b?: (id: number) => boolean): ((id: number) => boolean) | undefined {
+  return a && b ? (id) => a(id) && b(id) : (a ?? b);
+}
+
+/** Routes of `/history`: the whole site, a folder (recursively), a file, a user, logins. */
+export function historyRoutes(site: Site): RouteDef[] {
+  const { collection } = site.history;
+  const list = (params: Params, match?: (id: number) => boolean) =>
+    listReply(site.history, params, site.codec, both(match, timeWindow(site, params)));
+  const pathOf = (id: number) => toComparable(String(collection.field(id, 'path')));
+  return [
+    { method: 'GET', path: '/history', handle: ({ params }) => list(params) },
+    { method: 'GET', path: '/history/login', handle: ({ params }) => list(params, (id) => collection.field(id, 'action') === 'login') },
+    {
+      method: 'GET',
+      path: '/history/folders/{path}',
+      handle: ({ params, pathParams }) => {
+        const folder = toComparable(pathParams['path'] ?? '');
+        return list(params, folder === '' ? (id) => pathOf(id) !== '' : (id) => pathOf(id).startsWith(`${folder}/`));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/history/files/{path}',
+      handle: ({ params, pathParams }) => {
+        const file = toComparable(pathParams['path'] ?? '');
+        return list(params, (id) => pathOf(id) === file);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/history/users/{user_id}',
+      handle: ({ params, pathParams }) => {
+        const user = Number(pathParams['user_id']);
+        return list(params, (id) => collection.field(id, 'user_id') === user);
+      },
+    },
+  ];
+}
