@@ -1,0 +1,63 @@
+import type { RecordEncoder } from '../format/encoder.js';
+import type { OutputSink } from '../output/sink.js';
+import type { Checkpoint, ExportIdentity } from './checkpoint.js';
+import { saveCheckpoint } from './checkpoint-file.js';
+
+/** Options of {@link checkpointSaver}. */
+export interface CheckpointSaverOptions {
+  /** The checkpoint file. */
+  readonly path: string;
+  readonly identity: ExportIdentity;
+  /** The output file: fsynced before each save, its size saved. */
+  readonly sink: OutputSink;
+  /** The encoder: its state (records, CSV columns) is saved. */
+  readonly encoder: RecordEncoder;
+  /** Pages written by earlier runs. */
+  readonly pagesBefore: number;
+  /** Stop after this many records in all: the page that reaches it completes the listing. */
+  readonly limit?: number;
+}
+
+/** The hooks that save a checkpoint after each page and mark it done at the end. */
+export interface CheckpointSaver {
+  /** After a page's text is written: fsync the output, then save the page's next cursor. */
+  afterPage(page: { readonly nextCursor?: string | undefined }): Promise<void>;
+  /** After the closing text is written: fsync the output, then save the checkpoint as done. */
+  afterEnd(): Promise<void>;
+}
+
+/**
+ * Saves a checkpoint after each page: the output is fsynced first, then the checkpoint
+ * (cursor of the next page, output size, records) is replaced atomically. So the saved size
+ * never counts bytes that are not on disk, and a page written after it is cut on resume.
+ * A saved cursor of `null` means the listing is complete but the output may lack its
+ * closing text; `done` means it has it.
+ */
+export function checkpointSaver(options: CheckpointSaverOptions): CheckpointSaver {
+  const { sink, encoder } = options;
+  let pages = options.pagesBefore;
+  const save = async (cursor: string | null, done: boolean): Promise<void> => {
+    await sink.sync();
+    const state = encoder.state();
+    const checkpoint: Checkpoint = {
+      version: 1,
+      export: options.identity,
+      cursor,
+      bytes: sink.bytes,
+      records: state.records,
+      pages,
+      ...(state.columns ? { columns: state.columns } : {}),
+      done,
+      savedAt: new Date().toISOString(),
+    };
+    await saveCheckpoint(options.path, checkpoint);
+  };
+  return {
+    async afterPage(page) {
+      pages++;
+      const reachedLimit = encoder.state().records >= (options.limit ?? Infinity);
+      await save(reachedLimit ? null : (page.nextCursor ?? null), false);
+    },
+    afterEnd: () => save(null, true),
+  };
+}

@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { clientFor, globalOptions, showProgress } from '../global-options.js';
+import type { CliIo } from '../io.js';
+import { listFolder } from '../ls/list-folder.js';
+import { positiveInt } from '../option-parsers.js';
+import { streamSink } from '../output/stream-sink.js';
+
+interface LsOptions {
+  recursive?: boolean;
+  long?: boolean;
+  json?: boolean;
+  concurrency?: number;
+}
+
+/** `files-stream ls <path>`: lists a folder, or with `-R` the whole tree below it. */
+export function lsCommand(io: CliIo): Command {
+  return new Command('ls')
+    .description('list a remote folder (names; folders end with /)')
+    .argument('<path>', 'remote folder, / for the root')
+    .option('-R, --recursive', 'list every subfolder too (full paths)')
+    .option('-l, --long', 'type, size, modification time and name')
+    .option('--json', 'one JSON File record per line (NDJSON)')
+    .option('--concurrency <n>', 'folder listings in flight with -R (default 4)', positiveInt)
+    .action(async (path: string, options: LsOptions, command: Command) => {
+      const globals = globalOptions(command);
+      await listFolder(clientFor(globals), { path, ...options }, streamSink(io.stdout), {
+        stderr: io.stderr,
+        progress: showProgress(io, globals),
+      });
+    });
+}

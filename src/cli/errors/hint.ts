@@ -1,0 +1,33 @@
+import { FilesApiError } from '../../errors/api-errors.js';
+import { NetworkError, TimeoutError } from '../../errors/client-errors.js';
+
+const FAMILY_HINTS: Readonly<Record<string, string>> = {
+  'not-authenticated': 'check FILESCOM_API_KEY and FILESCOM_BASE_URL (or --api-key / --base-url)',
+  'not-authorized': 'the API key is valid but may not do this: check its permissions (or use a site admin key)',
+  'rate-limited': 'Files.com is rate limiting this key: wait a minute and rerun (with --checkpoint, the export resumes), or lower --concurrency',
+  'not-found': 'check the path or id (files-stream ls <folder> shows what exists)',
+  'bad-request': 'check the parameters: files-stream operations lists the operations, --help the options',
+  'service-unavailable': 'Files.com is unavailable right now: rerun later (with --checkpoint, the export resumes)',
+  'processing-failure': 'Files.com could not process the request: check the parameters, or rerun later',
+  'site-configuration': 'the site is configured to refuse this (e.g. IP allow list, disabled API): check the site settings',
+};
+
+/** A one-line hint for an error, or `undefined` when there is nothing useful to add. */
+export function hintFor(err: unknown): string | undefined {
+  if (err instanceof FilesApiError) {
+    const family = err.type?.split('/')[0] ?? familyOfStatus(err.status);
+    return family ? FAMILY_HINTS[family] : undefined;
+  }
+  if (err instanceof TimeoutError) return 'the server did not answer in time: check FILESCOM_BASE_URL and the network, or rerun';
+  if (err instanceof NetworkError) return 'could not reach the server: check FILESCOM_BASE_URL and the network';
+  return undefined;
+}
+
+function familyOfStatus(status: number): string | undefined {
+  if (status === 401) return 'not-authenticated';
+  if (status === 403) return 'not-authorized';
+  if (status === 404) return 'not-found';
+  if (status === 429) return 'rate-limited';
+  if (status === 503) return 'service-unavailable';
+  return undefined;
+}

@@ -1,0 +1,37 @@
+import { CommanderError } from 'commander';
+import { FilesApiError } from '../../errors/api-errors.js';
+import { ConfigurationError, InvalidParameterError } from '../../errors/client-errors.js';
+import { ExitCode, type ExitCodeValue } from '../exit-code.js';
+import { hintFor } from './hint.js';
+import { redact } from './redact.js';
+import { UsageError } from './usage-error.js';
+
+/** What the CLI prints for a failure, and the status it exits with. */
+export interface ErrorReport {
+  readonly exitCode: ExitCodeValue;
+  /** Lines for stderr: `error: <message>`, then `type: ...` and `hint: ...` when known. */
+  readonly lines: readonly string[];
+}
+
+/**
+ * Describes a failure for stderr. Usage problems (our `UsageError`, the client's
+ * `InvalidParameterError` and `ConfigurationError`) exit 2; anything else exits 1. The
+ * secrets are removed from every line, whatever the message says.
+ */
+export function reportError(err: unknown, secrets: readonly (string | undefined)[]): ErrorReport {
+  const usage = err instanceof UsageError || err instanceof InvalidParameterError || err instanceof ConfigurationError;
+  const lines = [`error: ${oneLine(err instanceof Error ? err.message : String(err))}`];
+  if (err instanceof FilesApiError) lines.push(`type: ${err.type ?? 'unknown'} (HTTP ${err.status})`);
+  const hint = err instanceof ConfigurationError && err.option === 'apiKey'
+    ? 'set FILESCOM_API_KEY or pass --api-key (files-stream emulator starts a local server with a key)'
+    : hintFor(err);
+  if (hint) lines.push(`hint: ${hint}`);
+  return {
+    exitCode: usage || (err instanceof CommanderError && err.exitCode !== 0) ? ExitCode.usage : ExitCode.failure,
+    lines: lines.map((line) => redact(line, secrets)),
+  };
+}
+
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').trim();
+}

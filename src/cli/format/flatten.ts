@@ -1,0 +1,44 @@
+/**
+ * Flattens a record into one level of text cells for CSV, predictably:
+ * - nested plain objects become dotted keys (`{ a: { b: 1 } }` → `a.b`), at any depth;
+ *   an empty object is kept as the cell `{}`;
+ * - arrays are written as JSON text (`["x","y"]`);
+ * - `null` and `undefined` become empty cells;
+ * - strings stay as they are; numbers and booleans are written with `String`.
+ *
+ * Keys keep their names (`subfolders_locked?` included); a key that itself contains a dot is
+ * not escaped, so it reads the same as a nested one.
+ */
+export function flattenRecord(record: unknown): Map<string, string> {
+  const cells = new Map<string, string>();
+  if (isPlainObject(record)) flattenInto(cells, '', record);
+  else cells.set('value', cell(record));
+  return cells;
+}
+
+/** The text of one scalar or array value, as {@link flattenRecord} writes it. */
+export function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function flattenInto(cells: Map<string, string>, prefix: string, object: Record<string, unknown>): void {
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    const value = object[key];
+    const name = prefix === '' ? key : prefix + key;
+    if (isPlainObject(value) && !isEmpty(value)) flattenInto(cells, `${name}.`, value);
+    else cells.set(name, cell(value));
+  }
+}
+
+function isEmpty(object: Record<string, unknown>): boolean {
+  for (const key in object) if (Object.hasOwn(object, key)) return false;
+  return true;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

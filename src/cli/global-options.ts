@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { createClient, type FilesClient } from '../client/create-client.js';
+import type { CliIo } from './io.js';
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  /** `--api-key`, else `FILESCOM_API_KEY`. */
+  readonly apiKey?: string;
+  /** `--base-url`, else `FILESCOM_BASE_URL`, else `https://app.files.com`. */
+  readonly baseUrl?: string;
+  /** `--quiet`: no progress, no summary, no warnings. */
+  readonly quiet?: boolean;
+}
+
+/** The global options as seen from a (sub)command. */
+export function globalOptions(command: Command): GlobalOptions {
+  return command.optsWithGlobals<GlobalOptions>();
+}
+
+/** Per_page the CLI asks for unless told otherwise (Files.com recommends 1,000 or less). */
+export const CLI_PER_PAGE = 1000;
+
+/** A client for a command, from the global options (the environment fills what they omit). */
+export function clientFor(options: GlobalOptions): FilesClient {
+  return createClient({ apiKey: options.apiKey, baseUrl: options.baseUrl, perPage: CLI_PER_PAGE });
+}
+
+/** True when a command should draw a progress line. */
+export function showProgress(io: CliIo, options: GlobalOptions): boolean {
+  return io.stderrIsTTY && !options.quiet;
+}

@@ -1,0 +1,33 @@
+import type { OperationSpec } from '../../api/operation.js';
+import type { ApiOperationInfo } from '../../generated/manifest.js';
+import { UsageError } from '../errors/usage-error.js';
+import { exportableOperations, findOperation, operationName } from './catalog.js';
+import { specOf } from './spec-of.js';
+import { suggestNames } from './suggest.js';
+
+/** A paginated operation, found by its CLI name, with its generated spec. */
+export interface ExportableOperation {
+  readonly info: ApiOperationInfo;
+  readonly spec: OperationSpec;
+}
+
+/**
+ * Finds the paginated operation `name` names (`users`, `history.listForFolder`).
+ *
+ * @throws UsageError for an unknown name (with suggestions) or an operation that is not paginated.
+ */
+export function resolveExportable(name: string): ExportableOperation {
+  const info = findOperation(name);
+  if (!info) {
+    const names = exportableOperations().map(operationName);
+    const close = suggestNames(name, names);
+    const hint = close.length ? `; did you mean ${close.join(', ')}?` : '';
+    throw new UsageError(`unknown operation "${name}"${hint} (files-stream operations lists them all)`);
+  }
+  if (!info.paginated) {
+    throw new UsageError(
+      `"${operationName(info)}" (${info.httpMethod} ${info.path}) is not a paginated operation: export takes a list (files-stream operations marks them)`,
+    );
+  }
+  return { info, spec: specOf(info) };
+}

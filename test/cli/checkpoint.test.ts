@@ -1,0 +1,107 @@
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpEmulator, type HttpEmulator } from './helpers/http-emulator.js';
+import { runInProcess } from './helpers/in-process.js';
+import { finished, runBin, spawnBin } from './helpers/run-bin.js';
+import { parseNdjson, tempDir } from './helpers/temp-dir.js';
+
+const USERS = 3000;
+let site: HttpEmulator;
+let dir: { path: string; remove: () => Promise<void> };
+
+beforeAll(async () => {
+  // 40 ms per request and 100 records per page: the export takes over a second, long enough to kill.
+  site = await startHttpEmulator({ users: USERS, faults: { latencyMs: 40 } });
+  dir = await tempDir();
+});
+afterAll(async () => {
+  await site?.close();
+  await dir?.remove();
+});
+
+async function lineCount(path: string): Promise<number> {
+  try {
+    const text = await readFile(path, 'utf8');
+    return text.split('\n').length - 1;
+  } catch {
+    return 0;
+  }
+}
+
+/** Starts the export, waits until the output holds at least `minLines` lines, then SIGKILLs it. */
+async function killMidway(args: string[], out: string, minLines: number): Promise<void> {
+  const child = spawnBin(args, { env: site.env });
+  const done = finished(child);
+  const deadline = Date.now() + 20_000;
+  while ((await lineCount(out)) < minLines) {
+    if (child.exitCode !== null) throw new Error(`export ended before it could be killed: ${(await done).stderr}`);
+    if (Date.now() > deadline) throw new Error('export wrote too little in 20 s');
+    await sleep(10);
+  }
+  child.kill('SIGKILL');
+  const killed = await done;
+  expect(killed.signal).toBe('SIGKILL');
+}
+
+function expectEachIdOnce(ids: readonly number[]): void {
+  expect(ids).toHaveLength(USERS);
+  expect(new Set(ids).size).toBe(USERS);
+  expect([...ids].sort((a, b) => a - b)).toEqual(Array.from({ length: USERS }, (_, i) => i + 1));
+}
+
+describe('export --checkpoint survives kill -9', () => {
+  it('NDJSON: killed mid-way (plus a torn page), resumed, every record exactly once; a third run does nothing', async () => {
+    const out = join(dir.path, 'users.ndjson');
+    const checkpoint = join(dir.path, 'users.ckpt');
+    const args = ['export', 'users', '--per-page', '100', '--out', out, '--checkpoint', checkpoint];
+
+    await killMidway(args, out, 300);
+    const partial = await lineCount(out);
+    expect(partial).toBeGreaterThanOrEqual(300);
+    expect(partial).toBeLessThan(USERS);
+    const saved = JSON.parse(await readFile(checkpoint, 'utf8')) as { bytes: number; records: number; done: boolean; cursor: string };
+    expect(saved.done).toBe(false);
+    expect(saved.records % 100).toBe(0);
+    // A page the kill interrupted half way: the resume must cut it off.
+    await appendFile(out, '{"id":1,"username":"torn');
+
+    const resumed = await runBin(args, { env: site.env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/resumed; 3000 in all/);
+    expectEachIdOnce(parseNdjson<{ id: number }>(await readFile(out, 'utf8')).map((u) => u.id));
+    const final = JSON.parse(await readFile(checkpoint, 'utf8')) as { done: boolean; records: number; bytes: number };
+    expect(final).toMatchObject({ done: true, records: USERS, bytes: (await stat(out)).size });
+
+    const again = await runBin(args, { env: site.env });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/already complete per checkpoint .*nothing to do/);
+    expect((await stat(out)).size).toBe(final.bytes);
+  });
+
+  it('JSON: the resumed output is still one valid array with every record once', async () => {
+    const out = join(dir.path, 'users.json');
+    const checkpoint = join(dir.path, 'users-json.ckpt');
+    const args = ['export', 'users', '--format', 'json', '--fields', 'id,username', '--per-page', '100', '--out', out, '--checkpoint', checkpoint];
+
+    await killMidway(args, out, 500);
+    const resumed = await runBin(args, { env: site.env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/resumed; 3000 in all/);
+    const users = JSON.parse(await readFile(out, 'utf8')) as { id: number }[];
+    expectEachIdOnce(users.map((u) => u.id));
+  });
+
+  it('refuses (exit 2) a checkpoint written for a different export, before touching the output', async () => {
+    const out = join(dir.path, 'other.csv');
+    const checkpoint = join(dir.path, 'other.ckpt');
+    await writeFile(out, 'precious');
+    const identity = { operation: 'users.list', pathArgs: [], params: {}, format: 'ndjson' };
+    await writeFile(checkpoint, JSON.stringify({ version: 1, export: identity, cursor: 'c', bytes: 3, records: 1, pages: 1, done: false, savedAt: '' }));
+    const run = await runInProcess(['export', 'users', '--format', 'csv', '--out', out, '--checkpoint', checkpoint], site.env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/belongs to a different export \(users\.list, ndjson\)/);
+    expect(await readFile(out, 'utf8')).toBe('precious');
+  });
+});

@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpEmulator, type HttpEmulator } from '../cli/helpers/http-emulator.js';
+import { childEnv, finished, repoRoot, type BinResult } from '../cli/helpers/run-bin.js';
+import { parseNdjson, tempDir } from '../cli/helpers/temp-dir.js';
+
+// Each example runs as a user would run it: `node --conditions=files-stream-source --import tsx
+// examples/x.ts`, importing 'files-stream', configured by FILESCOM_BASE_URL / FILESCOM_API_KEY.
+const USERS = 2600;
+const FILES = 30;
+let site: HttpEmulator;
+let dir: { path: string; remove: () => Promise<void> };
+
+beforeAll(async () => {
+  site = await startHttpEmulator({ users: USERS, files: FILES });
+  dir = await tempDir('files-stream-examples-');
+});
+afterAll(async () => {
+  await site?.close();
+  await dir?.remove();
+});
+
+function runExample(name: string, args: string[] = []): Promise<BinResult> {
+  const child = spawn(process.execPath, ['--conditions=files-stream-source', '--import', 'tsx', join('examples', name), ...args], {
+    cwd: repoRoot,
+    env: childEnv(site.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return finished(child);
+}
+
+describe('examples', () => {
+  it('export-with-resume.ts: stops after a page, resumes from the saved cursor, writes every user once', async () => {
+    const out = join(dir.path, 'users.ndjson');
+    const first = await runExample('export-with-resume.ts', ['--out', out, '--pages', '1']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/stopped after 1 pages: 1000 users/);
+    const second = await runExample('export-with-resume.ts', ['--out', out]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/resumed and finished: 2600 users/);
+    const ids = parseNdjson<{ id: number }>(await readFile(out, 'utf8')).map((u) => u.id);
+    expect(ids).toEqual(Array.from({ length: USERS }, (_, i) => i + 1));
+    const third = await runExample('export-with-resume.ts', ['--out', out]);
+    expect(third.stdout).toMatch(/already complete: 2600 users/);
+  });
+
+  it('etl-batches.ts: loads every user in batches of 500 across page boundaries', async () => {
+    const run = await runExample('etl-batches.ts');
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe('loaded 2600 users in 6 batches');
+    expect(lines[2]).toBe('batch 3: 500 users (ids 1001-1500)');
+    expect(lines[4]).toBe('batch 5: 500 users (ids 2001-2500)');
+    expect(lines[5]).toBe('batch 6: 100 users (ids 2501-2600)');
+  });
+
+  it('download-tree.ts: downloads every file of the tree, then skips them all on a rerun', async () => {
+    const local = join(dir.path, 'tree');
+    const run = await runExample('download-tree.ts', ['/', local]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^downloaded ${FILES}, skipped 0, failed 0, refused 0`, 'm'));
+    const onDisk = (await readdir(local, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    expect(onDisk).toHaveLength(FILES);
+    const again = await runExample('download-tree.ts', ['/', local]);
+    expect(again.stdout).toMatch(new RegExp(`^downloaded 0, skipped ${FILES}, failed 0`, 'm'));
+  });
+});
