@@ -7,6 +7,7 @@
  *   npm run bench -- --quick      # 10k and 100k, one run: a smoke test
  *   npm run bench -- --runs 5 --only listing,operators,prefetch,tree
  */
+import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,10 @@ const RUNS = Number(flag('--runs') ? option('--runs') : quick ? 1 : 3);
 const SIZES = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
 const ONLY = new Set((flag('--only') ? option('--only')! : 'listing,operators,prefetch,tree').split(','));
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
+
+// Contenders load files-stream as npm installs it: the built `dist/`.
+log('building dist/ (npm run build)');
+execSync('npm run build', { cwd: join(benchDir, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
 
 interface Summary<T> {
   runs: T[];
@@ -179,7 +184,7 @@ const md: string[] = [
   '',
   `Command: \`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\` · ${results.date.slice(0, 10)} · Node ${results.node} · ${results.cpus} × ${results.cpuModel} · ${results.memGB} GiB · median of ${RUNS} run(s), contenders interleaved.`,
   '',
-  'Every contender runs in its own child process against the emulator\'s HTTP front end (its own child process) on loopback, per_page 1000. Ratios are against the plain `fetch` + `JSON.parse` cursor loop of the same run. The machine is shared: compare ratios, not absolute times.',
+  'Every contender runs in its own child process (files-stream loaded from the built `dist/`, as npm installs it) against the emulator\'s HTTP front end (its own child process) on loopback, per_page 1000. Ratios are against the plain `fetch` + `JSON.parse` cursor loop of the same run. The machine is shared: compare ratios, not absolute times.',
   '',
   '## Targets (from DESIGN.md)',
   '',

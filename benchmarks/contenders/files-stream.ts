@@ -4,7 +4,8 @@ import { env, measure } from './measure.js';
 
 const validation = (process.env.BENCH_VALIDATION ?? 'passthrough') as ValidationMode;
 let requests = 0;
-const client = createClient({ apiKey: env.apiKey, baseUrl: env.baseUrl, validation, hooks: { afterResponse: () => void requests++ } });
+const prefetch = process.env.BENCH_PREFETCH === undefined ? undefined : Number(process.env.BENCH_PREFETCH);
+const client = createClient({ apiKey: env.apiKey, baseUrl: env.baseUrl, validation, prefetch, hooks: { afterResponse: () => void requests++ } });
 
 await measure(async (onRecord) => {
   for await (const _user of client.users.list({ per_page: env.perPage })) onRecord();

@@ -5,9 +5,12 @@ import { fileURLToPath } from 'node:url';
 /** The benchmarks folder. */
 export const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Node flags for a child that imports `files-stream` from the sources like user code would. */
-export function nodeArgs(script: string, extra: string[] = []): string[] {
-  return [...extra, '--conditions=files-stream-source', '--import', 'tsx', join(benchDir, script)];
+/**
+ * Node flags for a child script. Contenders import `files-stream` as a user's code would: the
+ * built package (`dist/`, what npm installs); the emulator server may run from the sources.
+ */
+export function nodeArgs(script: string, extra: string[] = [], fromSource = false): string[] {
+  return [...extra, ...(fromSource ? ['--conditions=files-stream-source'] : []), '--import', 'tsx', join(benchDir, script)];
 }
 
 /** What a child run gave: its last JSON line, or how it failed (crash, OOM, timeout). */
@@ -50,7 +53,7 @@ export interface EmulatorChild {
 /** Starts the emulator's HTTP front end in a child process with the given options. */
 export function startEmulator(options: Record<string, unknown>): Promise<EmulatorChild> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, nodeArgs('servers/emulator-server.ts'), {
+    const child: ChildProcess = spawn(process.execPath, nodeArgs('servers/emulator-server.ts', [], true), {
       env: { ...process.env, BENCH_EMULATOR_OPTIONS: JSON.stringify(options) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
