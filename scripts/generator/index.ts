@@ -8,6 +8,7 @@ import { examplesModule } from './examples.js';
 import { manifestModule } from './manifest.js';
 import { modelModules, modelsIndex } from './models.js';
 import { generatedIndexModule, namespacesModule } from './namespaces.js';
+import { operationSpecsModule } from './operation-specs.js';
 import { resourceModules } from './operations.js';
 import type { Spec } from './spec.js';
 
@@ -25,6 +26,7 @@ export function generate(spec: Spec): Map<string, string> {
     ['src/generated/namespaces.ts', namespacesModule(spec)],
     ['src/generated/index.ts', generatedIndexModule(spec)],
     ['src/generated/manifest.ts', manifestModule(spec)],
+    ['src/generated/operation-specs.ts', operationSpecsModule(spec)],
     ['src/generated/examples.ts', examplesModule(spec)],
     ['src/generated/error-types.ts', errorTypesModule(spec)],
     ['docs/api.md', apiDoc(spec)],
