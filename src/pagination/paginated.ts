@@ -1,4 +1,4 @@
-import { AsyncIterableX } from 'ix/asynciterable';
+import { AsyncIterableX } from 'ix/asynciterable/asynciterablex';
 import type { Demand } from './page-pump.js';
 import { batchStage, filterStage, mapStage, pipeline, sourceLimit, takeStage, type Stage } from './stages.js';
 import type { Page } from './types.js';
