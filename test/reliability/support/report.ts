@@ -1,0 +1,20 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FORM } from './scale.js';
+
+/** The repository root. */
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Where a run's figures go (`.tmp/` is git-ignored): one folder per form, one file per section. */
+export function figuresDir(form: string = FORM): string {
+  return join(repoRoot, '.tmp', 'reliability', form);
+}
+
+/** Writes one section of figures (test files run in parallel workers: one file each, no merging). */
+export async function recordFigures(section: string, figures: object): Promise<void> {
+  const path = join(figuresDir(), `${section}.json`);
+  await mkdir(dirname(path), { recursive: true });
+  const doc = { section, form: FORM, node: process.version, recordedAt: new Date().toISOString(), ...figures };
+  await writeFile(path, `${JSON.stringify(doc, null, 2)}\n`);
+}
