@@ -7,6 +7,7 @@ import type { OperationSpec } from './operation.js';
 import { filesPageFetcher } from './page-fetcher.js';
 import { checkParams, splitParams } from './params.js';
 import { createValidator, validateList } from './validate.js';
+import { ResponseValidationError } from '../errors/client-errors.js';
 
 /** Client-wide defaults the API context applies to every call. */
 export interface ApiDefaults {
@@ -43,8 +44,9 @@ export function createApiContext(core: RequestCore, defaults: ApiDefaults): ApiC
   return {
     async call(op, pathArgs, params, options = {}) {
       const spec = requestSpec(op, pathArgs, params, options);
-      const { body } = await core.request(spec);
-      if (!op.returns || body === undefined) return undefined;
+      const { status, body } = await core.request(spec);
+      if (!op.returns || (body === undefined && status === 204)) return undefined;
+      if (body === undefined) throw new ResponseValidationError(op.id, undefined, [], `expected a record, got an empty body (status ${status})`);
       const validate = createValidator(op.id, op.returns.schema(), options.validation ?? defaults.validation);
       return op.returns.array ? validateList(op.id, body, validate) : validate(body, undefined);
     },

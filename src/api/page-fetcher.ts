@@ -1,4 +1,4 @@
-import { NetworkError, ResponseValidationError } from '../errors/client-errors.js';
+import { NetworkError, ResponseValidationError, TimeoutError } from '../errors/client-errors.js';
 import { delay } from '../core/delay.js';
 import { backoffDelay, type RetryPolicy } from '../core/retry-policy.js';
 import type { OpenResponse, RequestCore, RequestSpec } from '../core/types.js';
@@ -45,5 +45,5 @@ export function filesPageFetcher<T>(
 }
 
 function isBrokenBody(error: unknown): boolean {
-  return error instanceof NetworkError || (error instanceof ResponseValidationError && error.cause instanceof SyntaxError);
+  return error instanceof NetworkError || error instanceof TimeoutError || (error instanceof ResponseValidationError && error.cause instanceof SyntaxError);
 }

@@ -1,3 +1,5 @@
+import { FilesError } from '../errors/files-error.js';
+
 /**
  * Serialises query parameters as Files.com expects them: scalars as `name=value`, nested
  * objects as `name[key]=value` (recursively), arrays as repeated `name[]=value`.
@@ -7,7 +9,7 @@
 export function serializeQuery(query: Record<string, unknown> | undefined): string {
   if (!query) return '';
   const parts: string[] = [];
-  for (const [key, value] of Object.entries(query)) appendPair(parts, encodeURIComponent(key), value);
+  for (const [key, value] of Object.entries(query)) appendPair(parts, encode(key, key), value);
   return parts.join('&');
 }
 
@@ -16,10 +18,18 @@ function appendPair(parts: string[], key: string, value: unknown): void {
   if (Array.isArray(value)) {
     for (const item of value) appendPair(parts, `${key}[]`, item);
   } else if (value instanceof Date) {
-    parts.push(`${key}=${encodeURIComponent(value.toISOString())}`);
+    parts.push(`${key}=${encode(value.toISOString(), key)}`);
   } else if (typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) appendPair(parts, `${key}[${encodeURIComponent(k)}]`, v);
+    for (const [k, v] of Object.entries(value)) appendPair(parts, `${key}[${encode(k, key)}]`, v);
   } else {
-    parts.push(`${key}=${encodeURIComponent(String(value))}`);
+    parts.push(`${key}=${encode(String(value), key)}`);
   }
+}
+
+/** A UTF-16 surrogate not part of a pair: `encodeURIComponent` throws a bare URIError on it. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function encode(text: string, name: string): string {
+  if (LONE_SURROGATE.test(text)) throw new FilesError(`Query parameter "${name}" is not well-formed Unicode (it holds a lone surrogate)`);
+  return encodeURIComponent(text);
 }

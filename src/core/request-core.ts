@@ -34,7 +34,7 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
   async function open(spec: RequestSpec): Promise<OpenResponse> {
     const url = buildUrl(settings.baseUrl, spec.path, spec.pathParams, spec.query);
     const response = await send(url, spec);
-    return openResponse(response, spec.operation);
+    return openResponse(response, spec.operation, spec.timeout ?? settings.timeout);
   }
 
   async function send(url: string, spec: RequestSpec): Promise<Response> {
@@ -167,7 +167,7 @@ function safeCause(error: unknown): unknown {
 }
 
 /** Wraps a response whose headers have arrived; its body is read on demand. */
-function openResponse(response: Response, operation: string | undefined): OpenResponse {
+function openResponse(response: Response, operation: string | undefined, timeout: number | false): OpenResponse {
   const method = 'response';
   return {
     status: response.status,
@@ -175,9 +175,9 @@ function openResponse(response: Response, operation: string | undefined): OpenRe
     async json() {
       let text: string;
       try {
-        text = await response.text();
+        text = await readText(response, timeout, operation ?? method);
       } catch (error) {
-        if (error instanceof Error && error.name === 'AbortError') throw error;
+        if (error instanceof TimeoutError || (error instanceof Error && error.name === 'AbortError')) throw error;
         throw new NetworkError(`${operation ?? method}: response body broken off: ${networkReason(error)}`, {
           cause: safeCause(error),
         });
@@ -199,3 +199,39 @@ function openResponse(response: Response, operation: string | undefined): OpenRe
 }
 
 export type { HttpMethod };
+
+/**
+ * Reads a body as text, like `response.text()` (bytes collected, decoded once), except that
+ * `timeout` ms without a chunk cancels it with `TimeoutError`: a body that stalls must not
+ * hang a listing that has no signal.
+ */
+async function readText(response: Response, timeout: number | false, what: string): Promise<string> {
+  if (!response.body || timeout === false) return response.text();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError(`${what}: response body stalled for ${timeout} ms`, timeout)), timeout);
+    });
+    try {
+      const { done, value } = await Promise.race([reader.read(), stalled]);
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    } catch (error) {
+      void reader.cancel(error).catch(() => {});
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}

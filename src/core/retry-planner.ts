@@ -27,6 +27,8 @@ export class RetryPlanner {
     if (this.signal?.aborted) return false;
     const plan = this.#plan(error, attempt);
     if (plan === undefined || this.#waited + plan > this.policy.maxRetryTimeMs) return false;
+    // The failed response is not read: release its body (and connection) now, not at GC.
+    if (error instanceof HTTPError) error.response.body?.cancel().catch(() => {});
     this.#next = plan;
     this.#waited += plan;
     return true;

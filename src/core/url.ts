@@ -2,6 +2,9 @@ import { FilesError } from '../errors/files-error.js';
 import { serializeQuery } from './query.js';
 import type { Scalar } from './types.js';
 
+/** A UTF-16 surrogate not part of a pair: `encodeURIComponent` throws a bare URIError on it. */
+export const LONE_SURROGATE = /\p{Cs}/u;
+
 /** The Files.com REST API prefix. */
 export const API_PREFIX = '/api/rest/v1';
 
@@ -15,7 +18,14 @@ export function fillPath(template: string, params: Record<string, Scalar> | unde
     if (value === undefined || value === null || value === '') {
       throw new FilesError(`Missing value for path parameter "${name}" in ${template}`);
     }
-    return encodeURIComponent(String(value));
+    const text = String(value);
+    if (text === '.' || text === '..') {
+      throw new FilesError(`Path parameter "${name}" in ${template} cannot be "${text}": the URL parser would resolve it as a dot segment`);
+    }
+    if (LONE_SURROGATE.test(text)) {
+      throw new FilesError(`Path parameter "${name}" in ${template} is not well-formed Unicode (it holds a lone surrogate)`);
+    }
+    return encodeURIComponent(text);
   });
 }
 

@@ -41,8 +41,10 @@ export function normalizePath(path: string): string {
  * @example toComparable('/Équipe/Rapport FINAL.txt') // 'equipe/rapport final.txt'
  */
 export function toComparable(path: string): string {
-  const folded = transliterateLatin(normalizePath(path).normalize('NFKC'));
-  return lowerCase(folded).trimEnd();
+  // NFKC can make separators and dot names (`＼` → `\`, `．．` → `..`): normalise once more after it.
+  const folded = transliterateLatin(normalizePath(normalizePath(path).normalize('NFKC')));
+  // Lower-casing can land in the transliterated block (`ẞ` → `ß`): transliterate once more after it.
+  return transliterateLatin(lowerCase(folded)).trimEnd();
 }
 
 /**

@@ -1,6 +1,6 @@
 // Node-only: the tree download behind `downloadTree`. Loaded with a dynamic import().
-import { mkdir, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 
 import { delay } from '../../core/delay.js';
 import { FilesApiError } from '../../errors/api-errors.js';
@@ -91,14 +91,27 @@ async function isCurrent(local: string, entry: File, overwrite: OverwritePolicy)
   return info.size === entry.size && Math.abs(info.mtimeMs - mtime.getTime()) < 1000;
 }
 
-/** Creates local folders, each at most once per run. */
-class FolderMaker {
-  readonly #made = new Set<string>();
+/** The temporary files `saveDownload` writes: `.<name>.<12 hex digits>.download`. */
+const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.download$/;
 
-  async ensure(folder: string): Promise<void> {
-    if (this.#made.has(folder)) return;
-    await mkdir(folder, { recursive: true });
-    this.#made.add(folder);
+/**
+ * Creates local folders, each at most once per run, and removes the temporary files a
+ * killed earlier run left in them. Every caller awaits the same promise, so the sweep is
+ * over before any download of this run starts in that folder.
+ */
+class FolderMaker {
+  readonly #made = new Map<string, Promise<void>>();
+
+  ensure(folder: string): Promise<void> {
+    let made = this.#made.get(folder);
+    if (!made) {
+      made = (async () => {
+        await mkdir(folder, { recursive: true });
+        for (const name of await readdir(folder)) if (TEMP_FILE.test(name)) await rm(join(folder, name), { force: true });
+      })();
+      this.#made.set(folder, made);
+    }
+    return made;
   }
 }
 
