@@ -29,15 +29,19 @@ export function runChild<T>(
     });
     let out = '';
     let err = '';
+    let oom = false;
     child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+    child.stderr.on('data', (d) => {
+      err = (err + d).slice(-4000);
+      oom ||= /heap out of memory|Allocation failed|Reached heap limit/i.test(String(d));
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
       if (code === 0 && line) return resolve({ ok: true, result: JSON.parse(line) as T });
-      const oom = /heap out of memory|Allocation failed/i.test(err);
-      const why = oom ? 'out of memory' : signal === 'SIGKILL' ? 'timed out' : `exit ${code ?? signal}`;
+      oom ||= /heap out of memory|Allocation failed|Reached heap limit/i.test(err);
+      const why = oom ? `out of memory (${signal ?? `exit ${code}`})` : signal === 'SIGKILL' ? 'timed out' : `exit ${code ?? signal}`;
       resolve({ ok: false, failure: `${why}${oom ? '' : `: ${err.trim().split('\n').slice(-2).join(' ')}`}` });
     });
   });

@@ -1,5 +1,5 @@
-import { open, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * Replaces `path` with `text` atomically: writes a temporary file beside it, fsyncs it and
@@ -34,5 +34,15 @@ async function syncDirectory(dir: string): Promise<void> {
     }
   } catch {
     // Some platforms cannot open or fsync a directory; the rename is still atomic.
+  }
+}
+
+/** Removes the temporary files (`<path>.<pid>.tmp`) that a process killed mid-write left beside `path`. */
+export async function removeStaleTemps(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (name.startsWith(prefix) && /^\d+\.tmp$/.test(name.slice(prefix.length))) await unlink(join(dir, name)).catch(() => {});
   }
 }

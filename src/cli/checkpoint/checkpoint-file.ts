@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from './atomic-write.js';
+import { removeStaleTemps, writeFileAtomic } from './atomic-write.js';
 import type { Checkpoint } from './checkpoint.js';
 
 /**
- * Reads a checkpoint file; `undefined` when there is none.
+ * Reads a checkpoint file; `undefined` when there is none. Removes the temporary files an
+ * earlier run killed while saving it left behind.
  *
  * @throws Error when the file exists but is not a checkpoint.
  */
 export async function loadCheckpoint(path: string): Promise<Checkpoint | undefined> {
+  await removeStaleTemps(path);
   let text: string;
   try {
     text = await readFile(path, 'utf8');

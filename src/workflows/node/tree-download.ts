@@ -49,6 +49,7 @@ export async function runTreeDownload(
   };
 
   const handle = async (entry: File): Promise<void> => {
+    signal?.throwIfAborted(); // entries picked before an abort start nothing
     const serverPath = String(entry.path);
     let local: string;
     try {
