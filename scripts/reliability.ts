@@ -9,23 +9,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RunFigures } from '../test/reliability/support/report.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const form = args.includes('--short') ? 'short' : 'full';
 
-interface Run {
-  name: string;
-  records: number;
-  pages: number;
-  requests: number;
-  retries: number;
-  retriesByReason: Record<string, number>;
-  refetches: number;
-  faults: Record<string, number>;
-  ms: number;
-  vsFaultFree?: number;
-}
+type Run = RunFigures;
 
 interface Figures {
   faults?: { users: number; treeFiles: number; perPage: number; runs: Run[]; recordedAt: string; node: string };

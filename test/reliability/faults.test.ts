@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FilesClient } from '../../src/index.js';
 import type { FaultOptions } from '../../src/testing/index.js';
 import { captureUnhandled, settle } from './support/process-state.js';
-import { recordFigures } from './support/report.js';
+import { recordFigures, type RunFigures } from './support/report.js';
 import { FORM, scaled, timeoutMs } from './support/scale.js';
 import { scan } from './support/secrets.js';
 import { startSite, type HookLog, type Site } from './support/site.js';
@@ -22,23 +22,6 @@ const TEN_PERCENT: FaultOptions = {
   retryAfter: 0,
 };
 
-interface RunFigures {
-  name: string;
-  records: number;
-  pages: number;
-  /** Requests the client sent (its `beforeRequest` hook). */
-  requests: number;
-  /** Retries the client's `beforeRetry` hook saw, by reason. */
-  retries: number;
-  retriesByReason: Record<string, number>;
-  /** Pages fetched again because their body broke off (not retries of the request core). */
-  refetches: number;
-  /** Faults the emulator injected, by kind. */
-  faults: Record<string, number>;
-  ms: number;
-  /** Time relative to the fault-free run of the same listing. */
-  vsFaultFree?: number;
-}
 
 const figures: RunFigures[] = [];
 let site: Site;

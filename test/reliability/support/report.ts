@@ -18,3 +18,22 @@ export async function recordFigures(section: string, figures: object): Promise<v
   const doc = { section, form: FORM, node: process.version, recordedAt: new Date().toISOString(), ...figures };
   await writeFile(path, `${JSON.stringify(doc, null, 2)}\n`);
 }
+
+/** The figures of one listing run of the fault suite. */
+export interface RunFigures {
+  name: string;
+  records: number;
+  pages: number;
+  /** Requests the client sent (its `beforeRequest` hook). */
+  requests: number;
+  /** Retries the client's `beforeRetry` hook saw, by reason. */
+  retries: number;
+  retriesByReason: Record<string, number>;
+  /** Pages fetched again because their body broke off (not retries of the request core). */
+  refetches: number;
+  /** Faults the emulator injected, by kind. */
+  faults: Record<string, number>;
+  ms: number;
+  /** Time relative to the fault-free run of the same listing. */
+  vsFaultFree?: number;
+}
