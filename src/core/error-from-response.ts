@@ -1,5 +1,6 @@
 import { errorClassByFamily, FilesApiError, type ApiErrorDetails } from '../errors/api-errors.js';
 import { errorFamilies, type ErrorFamily } from '../generated/error-types.js';
+import { readBody } from './read-body.js';
 import { parseRetryAfter } from './retry-after.js';
 
 const familyByStatus: Record<number, ErrorFamily> = {
@@ -82,26 +83,7 @@ function firstLine(text: string): string | undefined {
 
 async function readCapped(response: Response): Promise<string> {
   if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < MAX_ERROR_BODY) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } catch {
-    // A body that breaks off still leaves us the status.
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    all.set(c, offset);
-    offset += c.byteLength;
-  }
-  return new TextDecoder().decode(all.subarray(0, MAX_ERROR_BODY));
+  // A body that breaks off still leaves us the status.
+  const bytes = await readBody(response.body, { maxBytes: MAX_ERROR_BODY }).catch(() => new Uint8Array());
+  return new TextDecoder().decode(bytes);
 }

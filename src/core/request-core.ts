@@ -2,6 +2,7 @@ import ky, { HTTPError, TimeoutError as KyTimeoutError, type Options as KyOption
 import { NetworkError, ResponseValidationError, TimeoutError } from '../errors/client-errors.js';
 import { FilesError } from '../errors/files-error.js';
 import { errorFromResponse } from './error-from-response.js';
+import { readBody } from './read-body.js';
 import { emit, redactHeaders, type ClientHooks } from './hooks.js';
 import { RetryPlanner } from './retry-planner.js';
 import type { RetryPolicy } from './retry-policy.js';
@@ -201,37 +202,10 @@ function openResponse(response: Response, operation: string | undefined, timeout
 export type { HttpMethod };
 
 /**
- * Reads a body as text, like `response.text()` (bytes collected, decoded once), except that
- * `timeout` ms without a chunk cancels it with `TimeoutError`: a body that stalls must not
- * hang a listing that has no signal.
+ * Reads a body as text, like `response.text()`, except that `timeout` ms without a chunk
+ * cancels it with `TimeoutError`: a body that stalls must not hang a listing that has no signal.
  */
 async function readText(response: Response, timeout: number | false, what: string): Promise<string> {
   if (!response.body || timeout === false) return response.text();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(`${what}: response body stalled for ${timeout} ms`, timeout)), timeout);
-    });
-    try {
-      const { done, value } = await Promise.race([reader.read(), stalled]);
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    } catch (error) {
-      void reader.cancel(error).catch(() => {});
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  return new TextDecoder().decode(await readBody(response.body, { idleMs: timeout, what }));
 }

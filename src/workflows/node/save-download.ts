@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, utimes, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
-import { TimeoutError } from '../../errors/client-errors.js';
+import { withIdleTimeout } from '../../core/read-body.js';
 import { downloadStream } from '../../files/download-stream.js';
 import { PRESIGNED_TIMEOUT_MS } from '../../files/fetch-presigned.js';
 import type { DownloadToFileOptions, DownloadToFileResult } from '../../files/download-to-file.js';
@@ -40,7 +40,7 @@ export async function saveDownload(
     handle = await open(temp, 'wx');
     const checks = new ContentChecks(path, file, options.checksums ?? true);
     const idle = options.timeout === false ? undefined : (options.timeout ?? PRESIGNED_TIMEOUT_MS);
-    const read = () => abort.race(idle === undefined ? reader.read() : stallGuard(reader.read(), idle, path));
+    const read = () => abort.race(idle === undefined ? reader.read() : withIdleTimeout(reader.read(), idle, `download ${path}: body stalled for ${idle} ms`));
     for (let step = await read(); !step.done; step = await read()) {
       checks.update(step.value);
       await writeAll(handle, step.value);
@@ -88,13 +88,4 @@ async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
     const { bytesWritten } = await handle.write(chunk, at, chunk.byteLength - at);
     at += bytesWritten;
   }
-}
-
-/** A read that gets no chunk within `ms` fails with TimeoutError (a body that stalls). */
-function stallGuard<T>(read: Promise<T>, ms: number, path: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const stalled = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`download ${path}: body stalled for ${ms} ms`, ms)), ms);
-  });
-  return Promise.race([read, stalled]).finally(() => clearTimeout(timer));
 }
