@@ -18,10 +18,20 @@ export interface CallOptions {
   timeout?: number | false;
   /** Response validation for this call, overriding the client's. */
   validation?: ValidationMode;
+  /**
+   * The call is safe to repeat even if the server may have acted on it (for example an
+   * upload's part and end requests, which carry the upload's `ref`): it is then retried on
+   * network errors, timeouts and 5xx like a GET. Without it, POST and PATCH are retried
+   * only on 429, and on 503 with a usable `Retry-After`.
+   */
+  idempotent?: boolean;
 }
 
 /** Options of a list call: those of a single call plus resume, prefetch and guards. */
-export interface ListCallOptions extends CallOptions, ListOptions {}
+export interface ListCallOptions extends CallOptions, ListOptions {
+  /** Largest page body read, in bytes, overriding the client's `maxPageBytes`. */
+  maxPageBytes?: number;
+}
 
 /** Parameters of an operation other than its path parameters (wire names). */
 export type OperationParams = Record<string, unknown>;

@@ -7,7 +7,8 @@ import type { OperationSpec } from './operation.js';
 import { filesPageFetcher } from './page-fetcher.js';
 import { checkParams, splitParams } from './params.js';
 import { createValidator, validateList } from './validate.js';
-import { ResponseValidationError } from '../errors/client-errors.js';
+import { InvalidParameterError, ResponseValidationError } from '../errors/client-errors.js';
+import { parseResumeCursor } from '../pagination/resume-cursor.js';
 
 /** Client-wide defaults the API context applies to every call. */
 export interface ApiDefaults {
@@ -37,6 +38,7 @@ export function createApiContext(core: RequestCore, defaults: ApiDefaults): ApiC
       signal: options.signal,
       timeout: options.timeout,
       anonymous: op.anonymous,
+      idempotent: options.idempotent,
       operation: op.id,
     };
   }
@@ -53,14 +55,31 @@ export function createApiContext(core: RequestCore, defaults: ApiDefaults): ApiC
 
     list(op, pathArgs, params, options: ListCallOptions = {}) {
       const spec = requestSpec(op, pathArgs, withPerPage(op, params, defaults.perPage), options);
+      checkStartCursor(op, options.startCursor);
       const schema = op.returns?.schema();
       const validate = createValidator(op.id, schema, options.validation ?? defaults.validation);
-      const fetcher = filesPageFetcher(core, spec, validate, defaults.retry);
+      if (options.maxPageBytes !== undefined && !(Number.isInteger(options.maxPageBytes) && options.maxPageBytes >= 1024)) {
+        throw new InvalidParameterError(op.id, 'maxPageBytes', 'must be an integer of at least 1024 (bytes)');
+      }
+      const fetcher = filesPageFetcher(core, spec, validate, defaults.retry, options.maxPageBytes);
       const perPage = (spec.query?.per_page as number | undefined) ?? undefined;
       const pumpOptions = { ...options, prefetch: options.prefetch ?? defaults.prefetch, pageSize: perPage };
       return new Paginated((demand) => pumpPages(fetcher, pumpOptions, demand));
     },
   };
+}
+
+/** A resume cursor that is malformed is refused before anything is sent. */
+function checkStartCursor(op: OperationSpec, startCursor: unknown): void {
+  if (startCursor === undefined) return;
+  if (typeof startCursor !== 'string' || startCursor === '') {
+    throw new InvalidParameterError(op.id, 'startCursor', 'must be a non-empty string (a nextCursor or resumeCursor)');
+  }
+  try {
+    parseResumeCursor(startCursor);
+  } catch (error) {
+    throw new InvalidParameterError(op.id, 'startCursor', (error as Error).message);
+  }
 }
 
 function withPerPage(op: OperationSpec, params: OperationParams | undefined, perPage: number | undefined): OperationParams | undefined {

@@ -13,26 +13,33 @@ export function nextCursorOf(headers: Headers): string | undefined {
 /**
  * The page fetcher of a Files.com list operation: sends `cursor` in the query, takes the
  * cursors from the headers, and reads and validates the body on demand. A body that breaks
- * off or arrives truncated is fetched again (same cursor), within the retry policy.
+ * off or arrives truncated is fetched again (same cursor), within the retry policy; the
+ * head's cursors then become those of the response that was read.
  */
 export function filesPageFetcher<T>(
   core: RequestCore,
   spec: RequestSpec,
   validate: RecordValidator,
   retry: RetryPolicy,
+  maxBytes?: number,
 ): PageFetcher<T> {
   const operation = spec.operation ?? spec.path;
   return async (cursor, signal) => {
     const open = () => core.open({ ...spec, query: { ...spec.query, cursor }, signal });
     let response: OpenResponse = await open();
     return {
-      nextCursor: nextCursorOf(response.headers),
-      prevCursor: response.headers.get('x-files-cursor-prev') || undefined,
+      // Getters: after a refetch, the cursors are those of the response whose body was read.
+      get nextCursor() {
+        return nextCursorOf(response.headers);
+      },
+      get prevCursor() {
+        return response.headers.get('x-files-cursor-prev') || undefined;
+      },
       discard: () => response.discard(),
       items: async () => {
         for (let attempt = 1; ; attempt++) {
           try {
-            return validateList(operation, await response.json(), validate) as T[];
+            return validateList(operation, await response.json({ maxBytes }), validate) as T[];
           } catch (error) {
             if (!isBrokenBody(error) || attempt > retry.limit) throw error;
             await delay(backoffDelay(retry, attempt), signal);

@@ -29,18 +29,54 @@ function variantsOf(schema: ZodType): { loose: Variant; strict: Variant } {
 
 /**
  * Builds the validator of an operation's records for a mode. A valid record is returned
- * exactly as received (in `passthrough` mode with its unknown fields); `off` skips checking.
+ * exactly as received (in `passthrough` mode with its unknown fields); a record nesting
+ * deeper than {@link MAX_RECORD_DEPTH} is refused; `off` skips checking (depth included).
  */
 export function createValidator(operation: string, schema: ZodType | undefined, mode: ValidationMode): RecordValidator {
   if (!schema || mode === 'off') return (record) => record;
   const { schema: checked, fast } = mode === 'strict' ? variantsOf(schema).strict : variantsOf(schema).loose;
   return (record, index) => {
-    if (fast(record)) return record;
+    if (fast(record)) return checkDepth(operation, record, index);
     const result = checked.safeParse(record);
-    if (result.success) return record;
+    if (result.success) return checkDepth(operation, record, index);
     const issue = result.error.issues[0]!;
     throw new ResponseValidationError(operation, index, issue.path as (string | number)[], issue.message);
   };
+}
+
+/**
+ * Deepest nesting of objects and arrays accepted inside a record. Files.com records nest a
+ * few levels; a record nested deeper is refused, since `JSON.stringify` and every other
+ * recursive consumer would overflow the stack on it.
+ */
+export const MAX_RECORD_DEPTH = 64;
+
+/** Returns the record, or throws `ResponseValidationError` naming the field that nests too deep. */
+function checkDepth(operation: string, record: unknown, index: number | undefined): unknown {
+  if (typeof record !== 'object' || record === null) return record;
+  const field = deepField(record, 1);
+  if (field === undefined) return record;
+  throw new ResponseValidationError(operation, index, field === '' ? [] : [field], `nested deeper than ${MAX_RECORD_DEPTH} levels`);
+}
+
+/** The top-level field under which `value` nests deeper than the limit (`''`: the value itself), if any. */
+function deepField(value: object, depth: number): string | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'object' && item !== null && (depth >= MAX_RECORD_DEPTH || deepField(item, depth + 1) !== undefined)) {
+        return depth === 1 ? String(i) : '';
+      }
+    }
+    return undefined;
+  }
+  for (const key in value) {
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (typeof item === 'object' && item !== null && (depth >= MAX_RECORD_DEPTH || deepField(item, depth + 1) !== undefined)) {
+      return depth === 1 ? key : '';
+    }
+  }
+  return undefined;
 }
 
 /** Validates a page body: it must be an array, and each record must pass. */

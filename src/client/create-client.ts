@@ -13,13 +13,16 @@ import { attachExtras } from '../workflows/attach-extras.js';
 import type { FolderExtras } from '../workflows/folder-extras.js';
 import { clientOptionsSchema, type ClientOptions } from './options.js';
 
+/** Default of the `maxPageBytes` option: 256 MiB. */
+const DEFAULT_MAX_PAGE_BYTES = 256 * 1024 * 1024;
+
 /** Default site URL. */
 export const DEFAULT_BASE_URL = 'https://app.files.com';
 
 /** Non-secret facts about a client, safe to log. */
 export interface ClientInfo {
   readonly baseUrl: string;
-  /** Which credential the client sends: `api-key`, `session` or `none`. Never the value. */
+  /** Which credential the client sends: `session` (when it has one, even with a key), `api-key` or `none`. Never the value. */
   readonly auth: 'api-key' | 'session' | 'none';
 }
 
@@ -31,7 +34,11 @@ export interface ClientBase {
   readonly core: RequestCore;
   /** The context generated operations call; for hand-written helpers and extensions. */
   readonly api: ApiContext;
-  /** A new client with these options changed; this one is unchanged. */
+  /**
+   * A new client with these options changed; this one is unchanged. Credentials change as a
+   * unit: `with({ sessionId })` acts as that session (a session wins over the key);
+   * `with({ apiKey })` drops an inherited session and sends that key.
+   */
   with(options: ClientOptions): FilesClient;
 }
 
@@ -56,7 +63,8 @@ export function createClient(options: ClientOptions = {}): FilesClient {
   const settings = coreSettings(resolved);
   const secrets = { apiKey: resolved.apiKey, sessionId: resolved.sessionId };
   const core = createRequestCore(settings, secrets);
-  const auth: ClientInfo['auth'] = secrets.apiKey ? 'api-key' : secrets.sessionId ? 'session' : 'none';
+  // A session wins over a key, as in the official SDKs: only X-FilesAPI-Auth is sent.
+  const auth: ClientInfo['auth'] = secrets.sessionId ? 'session' : secrets.apiKey ? 'api-key' : 'none';
   const api = createApiContext(core, {
     validation: resolved.validation ?? 'passthrough',
     prefetch: resolved.prefetch ?? 1,
@@ -76,11 +84,18 @@ export function createClient(options: ClientOptions = {}): FilesClient {
     info: { value: info },
     core: { value: core },
     api: { value: api },
-    with: { value: (more: ClientOptions) => createClient({ ...resolved, ...more }) },
+    with: { value: (more: ClientOptions) => createClient(derivedOptions(resolved, more)) },
     toJSON: { value: () => ({ ...info }) },
     [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `FilesClient ${JSON.stringify(info)}` },
   });
   return client;
+}
+
+/** The options of `client.with(more)`: credentials change as a unit (a new key drops an inherited session). */
+function derivedOptions(resolved: ClientOptions, more: ClientOptions): ClientOptions {
+  const merged: ClientOptions = { ...resolved, ...more };
+  if (more.apiKey !== undefined && !('sessionId' in more)) delete merged.sessionId;
+  return merged;
 }
 
 function resolveOptions(options: ClientOptions): ClientOptions {
@@ -108,6 +123,7 @@ function coreSettings(o: ClientOptions): CoreSettings {
     workspaceId: o.workspaceId,
     language: o.language,
     timeout: o.timeout ?? 60_000,
+    maxPageBytes: o.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES,
     retry,
     userAgent: `files-stream/${VERSION}${o.userAgent ? ` ${o.userAgent}` : ''}`,
     fetch: o.fetch,

@@ -7,7 +7,10 @@ import type { RetryPolicy } from '../core/retry-policy.js';
 export interface ClientOptions {
   /** API key, sent as `X-FilesAPI-Key`. Default: `FILESCOM_API_KEY`. */
   apiKey?: string;
-  /** Session id (from `POST /sessions`), sent as `X-FilesAPI-Auth` when there is no API key. */
+  /**
+   * Session id (from `POST /sessions`), sent as `X-FilesAPI-Auth`. A session wins over an API
+   * key, as in the official SDKs: with both, only the session is sent.
+   */
   sessionId?: string;
   /** Site URL. Default: `FILESCOM_BASE_URL`, else `https://app.files.com`. */
   baseUrl?: string;
@@ -21,6 +24,12 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy> | false;
   /** Default `per_page` for list calls (capped at each operation's maximum). Default: server's. */
   perPage?: number;
+  /**
+   * Largest response body read, in bytes: a page (or record) larger than this fails with
+   * `ResponseTooLargeError` instead of being buffered whole. Default 256 MiB, far above the
+   * largest legitimate page (10,000 records of a few KB each); a list call can override it.
+   */
+  maxPageBytes?: number;
   /** Pages requested ahead of the consumer. Default 1. */
   prefetch?: number;
   /** Response validation. Default `passthrough`. */
@@ -62,6 +71,7 @@ export const clientOptionsSchema = z.strictObject({
     ])
     .optional(),
   perPage: z.number().int().min(1).max(10_000).optional(),
+  maxPageBytes: z.number().int().min(1024, 'must be at least 1024 bytes').optional(),
   prefetch: z.number().int().min(0).max(16).optional(),
   validation: z.enum(['passthrough', 'strict', 'off']).optional(),
   fetch: fn.optional(),

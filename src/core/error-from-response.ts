@@ -1,6 +1,7 @@
 import { errorClassByFamily, FilesApiError, type ApiErrorDetails } from '../errors/api-errors.js';
 import { errorFamilies, type ErrorFamily } from '../generated/error-types.js';
 import { readBody } from './read-body.js';
+import { noRedaction, redactDeep, type Redactor } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
 
 const familyByStatus: Record<number, ErrorFamily> = {
@@ -23,10 +24,17 @@ const MAX_ERROR_BODY = 64 * 1024;
  * Turns a failed HTTP response into a typed error: the class of the family named by the
  * body's `type` (or, without one, by the status). Handles JSON bodies, bodies wrapped in a
  * one-element array, empty bodies and non-JSON bodies (an HTML 502 from a proxy).
+ *
+ * @param redact removes the client's secrets from everything the server sent, before it
+ * enters the error (the request core passes its own; presigned URLs never saw them).
  */
-export async function errorFromResponse(response: Response, operation?: string): Promise<FilesApiError> {
+export async function errorFromResponse(
+  response: Response,
+  operation?: string,
+  redact: Redactor = noRedaction,
+): Promise<FilesApiError> {
   const text = await readCapped(response);
-  const details = parseErrorBody(text, response.status);
+  const details = parseErrorBody(text, response.status, redact);
   details.operation = operation;
   const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
   if (retryAfter !== null) details.retryAfter = retryAfter;
@@ -46,14 +54,18 @@ function familyOf(type: string | undefined): ErrorFamily | undefined {
   return (errorFamilies as readonly string[]).includes(family ?? '') ? (family as ErrorFamily) : undefined;
 }
 
-/** Parses an error body; anything that is not a Files.com error object keeps just the status. */
-export function parseErrorBody(text: string, status: number): ApiErrorDetails {
+/**
+ * Parses an error body; anything that is not a Files.com error object keeps just the status.
+ * `redact` is applied to every string of a parsed JSON body, keys included (so a JSON escape
+ * cannot hide a secret), and to a non-JSON body before its first line is cut.
+ */
+export function parseErrorBody(text: string, status: number, redact: Redactor = noRedaction): ApiErrorDetails {
   const details: ApiErrorDetails = { status };
   let body: unknown;
   try {
-    body = text ? JSON.parse(text) : undefined;
+    body = text ? redactDeep(JSON.parse(text), redact) : undefined;
   } catch {
-    const title = firstLine(text);
+    const title = firstLine(redact(text));
     if (title) details.title = title;
     return details;
   }

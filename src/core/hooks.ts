@@ -1,9 +1,14 @@
+import type { Redactor } from './redact.js';
 import type { HttpMethod } from './types.js';
 
-/** What a `beforeRequest` hook sees. Auth headers are redacted. */
+/**
+ * What a `beforeRequest` hook sees. Auth headers are redacted, and the client's API key and
+ * session id are replaced with `[redacted]` wherever else they appear (URL, header values).
+ */
 export interface RequestEvent {
   operation: string | undefined;
   method: HttpMethod;
+  /** The request URL, with the client's secrets redacted. */
   url: string;
   /** Request headers, with `X-FilesAPI-Key` and `X-FilesAPI-Auth` shown as `[redacted]`. */
   headers: Record<string, string>;
@@ -35,7 +40,12 @@ export interface RetryEvent {
   reason: number | string;
 }
 
-/** Observation hooks for logging and metrics. They cannot change requests; errors they throw are ignored. */
+/**
+ * Observation hooks for logging and metrics. They cannot change requests. A hook may be async:
+ * it is called and not awaited (it runs alongside the request). What a hook throws, and what
+ * the promise of an async hook rejects with, is ignored. The client's API key and session id never appear in
+ * an event.
+ */
 export interface ClientHooks {
   beforeRequest?: (event: RequestEvent) => void;
   afterResponse?: (event: ResponseEvent) => void;
@@ -45,21 +55,33 @@ export interface ClientHooks {
 /** Names of the headers that carry secrets. */
 export const SECRET_HEADERS: readonly string[] = ['x-filesapi-key', 'x-filesapi-auth'];
 
-/** A plain copy of headers with the secret ones redacted. */
-export function redactHeaders(headers: Headers): Record<string, string> {
+/** A plain copy of headers with the secret ones shown as `[redacted]`, and `redact` applied to the others. */
+export function redactHeaders(headers: Headers, redact: Redactor = (v) => v): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {
-    out[name] = SECRET_HEADERS.includes(name.toLowerCase()) ? '[redacted]' : value;
+    out[name] = SECRET_HEADERS.includes(name.toLowerCase()) ? '[redacted]' : redact(value);
   });
   return out;
 }
 
-/** Calls a hook, ignoring what it throws: observation must not break requests. */
-export function emit<E>(hook: ((event: E) => void) | undefined, event: E): void {
+/**
+ * Calls a hook, ignoring what it throws and, for an async hook, what its promise rejects with:
+ * observation must not break requests (nor raise an unhandled rejection).
+ */
+export function emit<E>(hook: ((event: E) => unknown) | undefined, event: E): void {
   if (!hook) return;
   try {
-    hook(event);
+    const result = hook(event);
+    if (isThenable(result)) result.then(undefined, ignore);
   } catch {
     // Hooks are for observation only.
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+function ignore(): void {
+  // A rejected hook is ignored like a throwing one.
 }

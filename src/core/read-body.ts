@@ -15,23 +15,30 @@ export function withIdleTimeout<T>(read: Promise<T>, ms: number, message: string
 /** How a body is read: at most `maxBytes`, and/or failing when a chunk takes longer than `idleMs`. */
 export interface ReadBodyOptions {
   maxBytes?: number;
+  /** With `maxBytes`: the error to throw when the body is longer (default: keep the first `maxBytes`). */
+  tooLarge?: () => Error;
   idleMs?: number;
   /** Names the body in a timeout message, e.g. `users.list`. */
   what?: string;
 }
 
 /**
- * Reads a body stream to bytes (collected, then joined once). Stops after `maxBytes`; with
+ * Reads a body stream to bytes (collected, then joined once). Stops after `maxBytes` (and
+ * throws `tooLarge()` when given and the body goes on); with
  * `idleMs`, a stalled chunk cancels the body and rejects with `TimeoutError`. Other read errors
  * cancel the body and are rethrown.
  */
 export async function readBody(body: ReadableStream<Uint8Array>, options: ReadBodyOptions = {}): Promise<Uint8Array> {
-  const { maxBytes = Infinity, idleMs, what = 'response' } = options;
+  const { maxBytes = Infinity, idleMs, what = 'response', tooLarge } = options;
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
-    while (size < maxBytes) {
+    while (true) {
+      if (size >= maxBytes && !tooLarge) {
+        reader.cancel().catch(() => {});
+        return join(chunks, size).subarray(0, maxBytes);
+      }
       const next = reader.read();
       const { done, value } = await (idleMs === undefined
         ? next
@@ -39,9 +46,8 @@ export async function readBody(body: ReadableStream<Uint8Array>, options: ReadBo
       if (done) return join(chunks, size);
       chunks.push(value);
       size += value.byteLength;
+      if (size > maxBytes && tooLarge) throw tooLarge();
     }
-    reader.cancel().catch(() => {});
-    return join(chunks, size).subarray(0, maxBytes);
   } catch (error) {
     reader.cancel(error).catch(() => {});
     throw error;

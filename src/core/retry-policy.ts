@@ -4,9 +4,15 @@ import type { HttpMethod } from './types.js';
 export interface RetryPolicy {
   /** Retries after the first attempt. Default 5; 0 disables retries. */
   limit: number;
-  /** Methods that are retried (idempotent ones by default). */
+  /**
+   * Methods that are retried on network errors, timeouts and every status of `statusCodes`
+   * (the idempotent ones by default: GET, PUT, DELETE, HEAD). Any method, POST and PATCH
+   * included, is retried on 429, and on 503 with a usable `Retry-After`: the server did not
+   * act. A request marked `idempotent` (an upload's part and end requests) is retried as if
+   * its method were listed here.
+   */
   methods: readonly HttpMethod[];
-  /** HTTP statuses that are retried. Default 408, 429, 500, 502, 503, 504. */
+  /** HTTP statuses that are retried (see `methods`). Default 408, 429, 500, 502, 503, 504. */
   statusCodes: readonly number[];
   /** First backoff delay in ms; doubled at each retry, with jitter. Default 300. */
   backoffMs: number;
@@ -14,7 +20,7 @@ export interface RetryPolicy {
   maxBackoffMs: number;
   /** Give up once the retries of one request have waited this long in total (ms). Default 60,000. */
   maxRetryTimeMs: number;
-  /** Retry requests that timed out. Default true. */
+  /** Retry requests that timed out (of the methods in `methods`). Default true. */
   retryOnTimeout: boolean;
 }
 

@@ -22,6 +22,13 @@ export interface RequestSpec {
   timeout?: number | false;
   /** Send no auth header (e.g. `POST /sessions`). */
   anonymous?: boolean;
+  /**
+   * The request is safe to send again even if the server may have acted on it: it is then
+   * retried on network errors, timeouts and every retried status, whatever its method (an
+   * upload's part and end requests, which carry the upload's `ref`). Without it, POST and
+   * PATCH are retried only on 429, and on 503 with a usable `Retry-After`.
+   */
+  idempotent?: boolean;
   /** Name of the operation for errors and hooks, e.g. `users.list`. */
   operation?: string;
 }
@@ -37,8 +44,11 @@ export interface CoreResponse<B = unknown> {
 export interface OpenResponse {
   status: number;
   headers: Headers;
-  /** Reads and parses the JSON body. Rejects with a typed error on a broken or invalid body. */
-  json(): Promise<unknown>;
+  /**
+   * Reads and parses the JSON body. Rejects with a typed error on a broken or invalid body,
+   * and with `ResponseTooLargeError` past `maxBytes` (default: the client's `maxPageBytes`).
+   */
+  json(options?: { maxBytes?: number }): Promise<unknown>;
   /** The raw body stream, for downloads. */
   stream(): ReadableStream<Uint8Array> | null;
   /** Releases the body without reading it. */

@@ -1,4 +1,4 @@
-import type { ApiContext } from '../api/context.js';
+import type { ApiContext, CallOptions } from '../api/context.js';
 import { FilesError } from '../errors/files-error.js';
 import type { File } from '../generated/models/file.js';
 import type { FileUploadPart } from '../generated/models/file-upload-part.js';
@@ -59,6 +59,11 @@ const DEFAULT_PART_SIZE = 5 * 1024 * 1024;
  * when a sending slot is free: memory holds at most `concurrency` parts. A failed part is
  * retried alone; the first failure that retries cannot fix cancels the rest and rejects.
  *
+ * The API requests follow the client's retry policy: every one is retried on 429 (and 503
+ * with `Retry-After`); those that carry the `ref` (later parts, end) also on network errors,
+ * timeouts and 5xx, as they are safe to repeat. The request that opens the upload is not
+ * retried on those (a repeat could open a second upload).
+ *
  * @returns The uploaded file's record.
  */
 export async function upload(
@@ -74,10 +79,14 @@ export async function upload(
   const onAbort = () => controller.abort(signal!.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    // Requests that carry the upload's `ref` (further parts, end) are safe to repeat: they are
+    // retried on network errors and timeouts too. The one that opens the upload is not (a
+    // repeat would open a second upload); like every request, it is retried on 429.
     const callOptions = { signal: controller.signal };
-    const openPart = (params: Record<string, unknown>) =>
-      deps.api.call(uploadPartOp, [path], { action: 'put', ...params }, callOptions) as Promise<FileUploadPart>;
-    const first = await openPart({ mkdir_parents: options.mkdir_parents });
+    const refOptions = { signal: controller.signal, idempotent: true };
+    const openPart = (params: Record<string, unknown>, call: CallOptions = refOptions) =>
+      deps.api.call(uploadPartOp, [path], { action: 'put', ...params }, call) as Promise<FileUploadPart>;
+    const first = await openPart({ mkdir_parents: options.mkdir_parents }, callOptions);
     const ref = requireRef(first, path);
     const total = await sendParts(path, first, new PartReader(opened.chunks), {
       ...options,
@@ -95,7 +104,7 @@ export async function upload(
         mkdir_parents: options.mkdir_parents,
         provided_mtime: mtimeParam(options.provided_mtime),
       },
-      callOptions,
+      refOptions,
     );
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -1,21 +1,31 @@
-/** One page of a listing. */
+/**
+ * One page of a listing. `cursor` and `nextCursor` are resume cursors: pass one as
+ * `startCursor` to continue the listing exactly there, each record once. On a listing
+ * without operators they are the server's own cursors; after `take` or `batch` (which can
+ * stop inside a page or hold records back) they may name a position inside a page
+ * (`fs-resume:<skip>:<cursor>`), which files-stream alone understands.
+ */
 export interface Page<T> {
-  /** The records of this page, in server order. */
+  /** The records of this page, in server order (after the operators, for `pages()` of a chain). */
   items: T[];
-  /** The cursor this page was requested with (`undefined` for the first page). */
+  /** Where this page starts: resuming here delivers this page again (`undefined`: the start). */
   cursor: string | undefined;
-  /** Cursor of the next page; `undefined` on the last page. */
+  /** Where the records after this page start; `undefined` once nothing follows. */
   nextCursor: string | undefined;
-  /** Cursor of the previous page, when the server sends one. */
+  /** The server's cursor of the page before the last one read, when it sends one. */
   prevCursor: string | undefined;
 }
 
-/** A page whose headers (and so its cursors) are known but whose body is not read yet. */
+/**
+ * A page whose headers (and so its cursors) are known but whose body is not read yet. When
+ * the body has to be fetched again (it broke off), the response that was read decides:
+ * once `items()` resolves, `nextCursor` and `prevCursor` are that response's.
+ */
 export interface PageHead<T> {
   /** Cursor of the next page from the response headers; `undefined` on the last page. */
-  nextCursor: string | undefined;
+  readonly nextCursor: string | undefined;
   /** Cursor of the previous page, when sent. */
-  prevCursor: string | undefined;
+  readonly prevCursor: string | undefined;
   /** Reads, parses and validates the page body. */
   items(): Promise<T[]>;
   /** Releases the body unread (used when iteration stops early). */
@@ -30,7 +40,11 @@ export type PageFetcher<T> = (cursor: string | undefined, signal: AbortSignal) =
 
 /** Options of a listing: resume, prefetch and guards. */
 export interface ListOptions {
-  /** Resume from this cursor (a `nextCursor` or an error's `resumeCursor`). */
+  /**
+   * Resume from this cursor: a page's `nextCursor`, an error's `resumeCursor`, or a server
+   * cursor. Every record after that position comes exactly once. A resume cursor inside a
+   * page assumes the same parameters (`per_page` above all) as the run that handed it out.
+   */
   startCursor?: string;
   /** Stops fetching and cancels any in-flight request. */
   signal?: AbortSignal;

@@ -56,7 +56,8 @@ export function walk(folders: Pick<FoldersNamespace, 'listFor'>, path: string, o
   const concurrency = positive(options.concurrency ?? 4, 'concurrency');
   const depth = options.depth === undefined || options.depth === Infinity ? Infinity : positive(options.depth, 'depth');
   const settings = { ...options, concurrency, depth };
-  return new Paginated<File>((demand) => walkPages(folders, path, settings, demand));
+  // A walk merges many listings: it has no cursor of its own to resume from.
+  return new Paginated<File>((demand) => walkPages(folders, path, settings, demand), { resumable: false });
 }
 
 type Settings = WalkOptions & { concurrency: number; depth: number };

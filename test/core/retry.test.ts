@@ -59,7 +59,7 @@ describe('retries', () => {
     expect(seen.count).toBe(5);
   });
 
-  it('does not retry POST', async () => {
+  it('does not retry a POST on a 503 without Retry-After (the server may have acted)', async () => {
     const seen = sequence(() => new HttpResponse(null, { status: 503 }), ok);
     await expect(client.core.request({ method: 'POST', path: '/thing', body: {} })).rejects.toBeInstanceOf(ServiceUnavailableError);
     expect(seen.count).toBe(1);
