@@ -10,7 +10,10 @@ export type OverwritePolicy = 'if-changed' | 'always' | 'never';
 export interface TreeError {
   /** The remote path as the server sent it. */
   path: string;
-  /** `UnsafePathError` for a refused path; the download's typed error otherwise. */
+  /**
+   * `UnsafePathError` for a refused entry (its `reason` says why: a traversal, a `symlink`
+   * inside the target, a `case-twin`); the download's typed error otherwise.
+   */
   error: unknown;
 }
 
@@ -20,7 +23,10 @@ export interface DownloadTreeCounts {
   downloaded: number;
   /** Files left alone (already present and unchanged, or `overwrite: 'never'`). */
   skipped: number;
-  /** Files and folders whose server path was unsafe: never written. */
+  /**
+   * Files and folders never written because their server path was unsafe, a symbolic link
+   * inside the target was on their way, or another entry named the same path (a case twin).
+   */
   refused: number;
   /** Files and folders that failed (after retries). */
   failed: number;
@@ -60,7 +66,12 @@ export interface DownloadTreeOptions {
   download?: Omit<DownloadToFileOptions, 'signal'>;
 }
 
-/** What `downloadTree` needs of a client: `client.folders.walk` and `client.files.downloadToFile`. */
+/**
+ * What `downloadTree` needs of a client: `client.folders.walk` and `client.files.downloadToFile`.
+ * With a client of this library, `downloadToFile` repeats the symbolic-link checks right
+ * before it writes; another implementation gets only the checks `downloadTree` makes
+ * before calling it.
+ */
 export interface TreeClient {
   readonly files: {
     downloadToFile(path: string, dest: string, options?: DownloadToFileOptions): Promise<DownloadToFileResult>;
@@ -78,6 +89,29 @@ export interface TreeClient {
  * `safeRelativePath` and `resolveInside`): a path that is absolute, holds `..`, a
  * backslash, a NUL byte or a drive letter, or lies outside `remotePath` or `localDir`, is
  * refused, counted in `refused` and reported in `errors` with its `UnsafePathError`.
+ *
+ * Symbolic links: `localDir` itself may be a link (or lie below one): it is resolved once,
+ * at the start. Below it, no link is ever followed. An entry with a link (or a Windows
+ * junction) on its way, wherever the link points, inside `localDir` too, is refused
+ * (reason `symlink`, the error's `link` names it), before any request for it; so is
+ * everything below that link. Folders are made one name at a time, each checked with
+ * `lstat`; the check is made again right before the temporary file is created, and right
+ * before it is renamed into place; the stale-temporary-file sweep never looks inside a link.
+ * A link at a file's own place is not followed either: it is replaced by the downloaded
+ * file (with `overwrite: 'never'` it is left alone, as any existing file is).
+ *
+ * Case twins and duplicates: Files.com compares paths ignoring case, accents and Unicode
+ * form (see `toComparable`), so a listing that names one path twice in two spellings
+ * (`A/x.csv`, `a/X.csv`) is broken or hostile. The first spelling is written; later ones of
+ * a file (or a file and a folder at one path) are refused (reason `case-twin`); later
+ * spellings of a folder are that same local folder, so `a/y.csv` lands in `A/`. The same
+ * entry listed twice is downloaded and counted once. The result is the same on every disk,
+ * whether it folds case or not.
+ *
+ * What remains: the checks and the writes are separate system calls on paths (Node has no
+ * `openat`), so a local process that can write inside `localDir` and swaps a folder for a
+ * link in the microseconds between a check and the write it guards can still redirect
+ * that one write. Do not download into a folder that other users can write to.
  *
  * Each file is written to a temporary file and renamed into place with the remote
  * modification time, so a run that is interrupted (crash, abort) leaves only complete

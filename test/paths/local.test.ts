@@ -1,9 +1,10 @@
+import { lstat, mkdir, mkdtemp, readdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { tmpdir } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { FilesError } from '../../src/errors/files-error.js';
-import { relativeRemotePath, resolveInside } from '../../src/paths/local.js';
+import { findSymlink, makeFolderInside, relativeRemotePath, resolveInside } from '../../src/paths/local.js';
 import { UnsafePathError, type UnsafePathReason } from '../../src/paths/unsafe-path-error.js';
 import { unsafePathReason } from '../../src/paths/unsafe-path-reason.js';
 
@@ -100,5 +101,70 @@ describe('relativeRemotePath', () => {
   it('gives names that resolveInside accepts', () => {
     const relative = relativeRemotePath('/Exports', '/exports/2024/a..b.csv');
     expect(resolveInside(localDir, relative)).toBe(resolve(localDir, '2024', 'a..b.csv'));
+  });
+});
+
+describe('findSymlink and makeFolderInside', () => {
+  const made: string[] = [];
+  afterEach(async () => {
+    await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+  /** A real target folder holding `real/`, `up -> ..` and `loop -> loop`, beside an `outside/` folder. */
+  async function target(): Promise<{ root: string; outside: string }> {
+    const box = await realpath(await mkdtemp(join(tmpdir(), 'files-stream-links-')));
+    made.push(box);
+    const root = join(box, 'target');
+    const outside = join(box, 'outside');
+    await mkdir(join(root, 'real'), { recursive: true });
+    await mkdir(outside);
+    await symlink('..', join(root, 'up'));
+    await symlink('loop', join(root, 'loop'));
+    await symlink(outside, join(root, 'real', 'out'));
+    return { root, outside };
+  }
+
+  it('findSymlink names the first link on the way, the path itself included, and never follows one', async () => {
+    const { root } = await target();
+    expect(await findSymlink(root, root)).toBeUndefined();
+    expect(await findSymlink(root, join(root, 'real'))).toBeUndefined();
+    expect(await findSymlink(root, join(root, 'real', 'missing', 'deeper'))).toBeUndefined();
+    expect(await findSymlink(root, join(root, 'up'))).toBe(join(root, 'up'));
+    expect(await findSymlink(root, join(root, 'up', 'target', 'real'))).toBe(join(root, 'up'));
+    expect(await findSymlink(root, join(root, 'loop', 'x'))).toBe(join(root, 'loop'));
+    expect(await findSymlink(root, join(root, 'real', 'out', 'x'))).toBe(join(root, 'real', 'out'));
+  });
+
+  it('makeFolderInside makes missing folders one by one and stops at a link, making nothing beyond it', async () => {
+    const { root, outside } = await target();
+    expect(await makeFolderInside(root, join(root, 'real', 'a', 'b'))).toBeUndefined();
+    expect((await lstat(join(root, 'real', 'a', 'b'))).isDirectory()).toBe(true);
+    expect(await makeFolderInside(root, join(root, 'real', 'a', 'b'))).toBeUndefined();
+    expect(await makeFolderInside(root, join(root, 'real', 'out', 'c', 'd'))).toBe(join(root, 'real', 'out'));
+    expect(await makeFolderInside(root, join(root, 'up', 'escaped'))).toBe(join(root, 'up'));
+    expect(await readdir(outside)).toEqual([]);
+    expect((await readdir(join(root, '..'))).sort()).toEqual(['outside', 'target']);
+  });
+
+  it('makeFolderInside fails with ENOTDIR on a file; both refuse a path outside the root', async () => {
+    const { root } = await target();
+    await writeFile(join(root, 'real', 'file'), 'x');
+    await expect(makeFolderInside(root, join(root, 'real', 'file', 'sub'))).rejects.toMatchObject({ code: 'ENOTDIR' });
+    for (const outside of [join(root, '..'), join(root, '..', 'outside', 'x'), '/']) {
+      await expect(makeFolderInside(root, outside)).rejects.toMatchObject({ name: 'UnsafePathError', reason: 'outside' });
+      await expect(findSymlink(root, outside)).rejects.toMatchObject({ name: 'UnsafePathError', reason: 'outside' });
+    }
+  });
+});
+
+describe('UnsafePathError for a link or a case twin', () => {
+  it('names the link found, and says why a twin was not written', () => {
+    const link = new UnsafePathError('root/reports/x.csv', 'symlink', { link: '/data/out/reports' });
+    expect(link).toMatchObject({ reason: 'symlink', path: 'root/reports/x.csv', link: '/data/out/reports' });
+    expect(link.message).toBe('Unsafe path "root/reports/x.csv": a symbolic link inside the target folder (/data/out/reports)');
+    const twin = new UnsafePathError('root/A.csv', 'case-twin');
+    expect(twin.link).toBeUndefined();
+    expect(twin.message).toBe(
+      'Unsafe path "root/A.csv": the same Files.com path as an earlier entry of the listing (the names differ only in case, accents or Unicode form)',
+    );
   });
 });

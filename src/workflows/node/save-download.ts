@@ -1,6 +1,6 @@
 // Node-only: writes a download to disk. Loaded with a dynamic import().
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, utimes, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { withIdleTimeout } from '../../core/read-body.js';
@@ -9,7 +9,22 @@ import { PRESIGNED_TIMEOUT_MS } from '../../files/fetch-presigned.js';
 import type { DownloadToFileOptions, DownloadToFileResult } from '../../files/download-to-file.js';
 import { remoteMtime } from '../../files/remote-mtime.js';
 import type { FilesNamespace } from '../../generated/resources/files.js';
+import { findSymlink, makeFolderInside } from '../../paths/local.js';
+import { UnsafePathError } from '../../paths/unsafe-path-error.js';
 import { ContentChecks } from './content-checks.js';
+
+/**
+ * Key of an internal option of {@link saveDownload}, set by `downloadTree` (not part of the
+ * public options): the real path (see `realpath`) of the folder a download must stay in.
+ * With it, the destination's folder must be that folder or below it, with no symbolic link
+ * (or junction) on the way; it is checked (and made, one name at a time) when the download
+ * starts, and checked again right before the temporary file is created and right before it
+ * is renamed into place. A link found is refused with `UnsafePathError`, reason `symlink`.
+ */
+export const WITHIN: unique symbol = Symbol.for('files-stream.saveDownload.within');
+
+/** The options of {@link saveDownload}: the public ones, and the tree download's {@link WITHIN}. */
+export type SaveDownloadOptions = DownloadToFileOptions & { readonly [WITHIN]?: string };
 
 /**
  * Downloads a file to `dest`: streams it into a temporary file beside `dest` (created
@@ -17,26 +32,37 @@ import { ContentChecks } from './content-checks.js';
  * record's `size` and, when the record has them, its `md5` and `crc32`, sets the file's
  * modification time from the record, then renames it over `dest`. On any failure
  * (including an abort) the temporary file is removed: `dest` is either untouched or
- * complete. Missing parent folders of `dest` are created.
+ * complete. Missing parent folders of `dest` are created. The modification time is set
+ * through the open file, and the rename replaces a symbolic link at `dest` rather than
+ * following it.
  *
  * @throws IntegrityError when the bytes do not match the record; the typed errors of
- * `downloadStream`; file-system errors; the signal's reason.
+ * `downloadStream`; `UnsafePathError` (reason `symlink`) when {@link WITHIN} is set and a
+ * link is on the way; file-system errors; the signal's reason.
  */
 export async function saveDownload(
   files: Pick<FilesNamespace, 'download'>,
   path: string,
   dest: string,
-  options: DownloadToFileOptions = {},
+  options: SaveDownloadOptions = {},
 ): Promise<DownloadToFileResult> {
   const target = resolve(dest);
   const folder = dirname(target);
-  await mkdir(folder, { recursive: true });
+  const within = options[WITHIN];
+  const noLinks = async (make: boolean): Promise<void> => {
+    if (within === undefined) return;
+    const link = make ? await makeFolderInside(within, folder) : await findSymlink(within, folder);
+    if (link !== undefined) throw new UnsafePathError(path, 'symlink', { link });
+  };
+  if (within === undefined) await mkdir(folder, { recursive: true });
+  else await noLinks(true);
   const { stream, file } = await downloadStream(files, path, { ...options, verifySize: false });
   const temp = join(folder, `.${basename(target)}.${randomBytes(6).toString('hex')}.download`);
   const reader = stream.getReader();
   const abort = abortRace(options.signal);
   let handle: FileHandle | undefined;
   try {
+    await noLinks(false); // as close to the write as it gets: see `downloadTree` on what remains
     handle = await open(temp, 'wx');
     const checks = new ContentChecks(path, file, options.checksums ?? true);
     const idle = options.timeout === false ? undefined : (options.timeout ?? PRESIGNED_TIMEOUT_MS);
@@ -47,10 +73,11 @@ export async function saveDownload(
     }
     checks.verify();
     if (options.fsync) await handle.datasync();
+    const mtime = options.preserveMtime === false ? undefined : remoteMtime(file);
+    if (mtime) await handle.utimes(mtime, mtime);
     await handle.close();
     handle = undefined;
-    const mtime = options.preserveMtime === false ? undefined : remoteMtime(file);
-    if (mtime) await utimes(temp, mtime, mtime);
+    await noLinks(false);
     await rename(temp, target);
     return { file, path: target, bytes: checks.bytes };
   } catch (error) {

@@ -1,5 +1,5 @@
 // Node-only: the tree download behind `downloadTree`. Loaded with a dynamic import().
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, realpath, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 import { delay } from '../../core/delay.js';
@@ -8,7 +8,7 @@ import { NetworkError, TimeoutError } from '../../errors/client-errors.js';
 import { IntegrityError } from '../../files/integrity-error.js';
 import { remoteMtime } from '../../files/remote-mtime.js';
 import type { File } from '../../generated/models/file.js';
-import { resolveInside } from '../../paths/local.js';
+import { findSymlink, makeFolderInside, resolveInside } from '../../paths/local.js';
 import { UnsafePathError } from '../../paths/unsafe-path-error.js';
 import type {
   DownloadTreeCounts,
@@ -21,6 +21,8 @@ import type {
 } from '../download-tree.js';
 import { forEachBounded } from '../for-each-bounded.js';
 import { safeRelativePath } from '../safe-relative-path.js';
+import { PathClaims } from '../path-claims.js';
+import { WITHIN, type SaveDownloadOptions } from './save-download.js';
 
 const POLICIES: readonly OverwritePolicy[] = ['if-changed', 'always', 'never'];
 
@@ -37,38 +39,50 @@ export async function runTreeDownload(
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('downloadTree: concurrency must be a positive integer');
   const { signal } = options;
   signal?.throwIfAborted();
-  const root = resolve(localDir);
-  await mkdir(root, { recursive: true });
+  // The folder the user named may be (or lie below) a symbolic link: that is their choice,
+  // resolved once here. Below it, no link is ever followed.
+  await mkdir(resolve(localDir), { recursive: true });
+  const root = await realpath(resolve(localDir));
   const counts: DownloadTreeCounts = { downloaded: 0, skipped: 0, refused: 0, failed: 0, bytes: 0 };
   const errors: TreeError[] = [];
-  const folders = new FolderMaker();
+  const folders = new FolderMaker(root);
+  const claims = new PathClaims();
   const note = (path: string, outcome: DownloadTreeProgress['outcome'], error?: unknown): void => {
     counts[outcome] += 1;
     if (error !== undefined) errors.push({ path, error });
     options.onProgress?.({ ...counts, path, outcome });
   };
+  const download: SaveDownloadOptions = { ...options.download, signal, [WITHIN]: root };
 
   const handle = async (entry: File): Promise<void> => {
     signal?.throwIfAborted(); // entries picked before an abort start nothing
     const serverPath = String(entry.path);
+    const type = entry.type === 'directory' ? 'directory' : 'file';
     let local: string;
     try {
-      local = resolveInside(root, safeRelativePath(remotePath, entry.path));
+      const relative = safeRelativePath(remotePath, entry.path);
+      resolveInside(root, relative); // refuses before claiming
+      // Claimed synchronously, in the order the walk yields entries: the first spelling wins.
+      const claim = claims.claim(relative, type);
+      if (claim.kind === 'duplicate') return;
+      if (claim.kind === 'twin') throw new UnsafePathError(serverPath, 'case-twin');
+      local = resolveInside(root, claim.relative);
     } catch (error) {
       if (!(error instanceof UnsafePathError)) throw error;
       return note(serverPath, 'refused', error);
     }
     try {
-      if (entry.type === 'directory') return await folders.ensure(local);
+      const link = await folders.ensure(type === 'directory' ? local : dirname(local));
+      if (link !== undefined) return note(serverPath, 'refused', new UnsafePathError(serverPath, 'symlink', { link }));
+      if (type === 'directory') return;
       if (await isCurrent(local, entry, overwrite)) return note(serverPath, 'skipped');
-      await folders.ensure(dirname(local));
-      const download = () => client.files.downloadToFile(serverPath, local, { ...options.download, signal });
-      const { bytes } = await withRetries(download, options.retries ?? 2, signal);
+      const attempt = () => client.files.downloadToFile(serverPath, local, download);
+      const { bytes } = await withRetries(attempt, options.retries ?? 2, signal);
       counts.bytes += bytes;
       note(serverPath, 'downloaded');
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      note(serverPath, 'failed', error);
+      note(serverPath, error instanceof UnsafePathError ? 'refused' : 'failed', error);
     }
   };
 
@@ -80,7 +94,8 @@ export async function runTreeDownload(
 /** Whether the local file can stay as it is under the policy. */
 async function isCurrent(local: string, entry: File, overwrite: OverwritePolicy): Promise<boolean> {
   if (overwrite === 'always') return false;
-  const info = await stat(local).catch((error: NodeJS.ErrnoException) => {
+  // lstat: a symbolic link at the file's place is never taken for the file (it is replaced).
+  const info = await lstat(local).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
@@ -96,23 +111,39 @@ async function isCurrent(local: string, entry: File, overwrite: OverwritePolicy)
 const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.download$/;
 
 /**
- * Creates local folders, each at most once per run, and removes the temporary files a
- * killed earlier run left in them. Every caller awaits the same promise, so the sweep is
- * over before any download of this run starts in that folder.
+ * Creates local folders below the (real) target folder, each at most once per run, never
+ * through a symbolic link, and removes the temporary files a killed earlier run left in
+ * them. Every caller awaits the same promise, so the sweep is over before any download of
+ * this run starts in that folder. Resolves to the symbolic link found on the way (nothing
+ * is made below it, nothing swept), else `undefined`.
  */
 class FolderMaker {
-  readonly #made = new Map<string, Promise<void>>();
+  readonly #root: string;
+  readonly #made = new Map<string, Promise<string | undefined>>();
 
-  ensure(folder: string): Promise<void> {
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  ensure(folder: string): Promise<string | undefined> {
     let made = this.#made.get(folder);
     if (!made) {
-      made = (async () => {
-        await mkdir(folder, { recursive: true });
-        for (const name of await readdir(folder)) if (TEMP_FILE.test(name)) await rm(join(folder, name), { force: true });
-      })();
+      made = this.#make(folder);
       this.#made.set(folder, made);
     }
     return made;
+  }
+
+  async #make(folder: string): Promise<string | undefined> {
+    const link = await makeFolderInside(this.#root, folder);
+    if (link !== undefined) return link;
+    const stale = (await readdir(folder, { withFileTypes: true })).filter((e) => !e.isDirectory() && TEMP_FILE.test(e.name));
+    if (stale.length === 0) return undefined;
+    // Checked again right before removing: a folder swapped for a link since is left alone.
+    const swapped = await findSymlink(this.#root, folder);
+    if (swapped !== undefined) return swapped;
+    for (const { name } of stale) await rm(join(folder, name), { force: true });
+    return undefined;
   }
 }
 
