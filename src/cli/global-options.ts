@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { createClient, type FilesClient } from '../client/create-client.js';
 import type { CliIo } from './io.js';
+import type { MessageWriter } from './output/messages.js';
+import { retryCounter, type RetryCounter } from './retries.js';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -10,6 +12,8 @@ export interface GlobalOptions {
   readonly baseUrl?: string;
   /** `--quiet`: no progress, no summary, no warnings. */
   readonly quiet?: boolean;
+  /** `--verbose`: each retry printed as it happens (and no progress line). */
+  readonly verbose?: boolean;
 }
 
 /** The global options as seen from a (sub)command. */
@@ -21,11 +25,28 @@ export function globalOptions(command: Command): GlobalOptions {
 export const CLI_PER_PAGE = 1000;
 
 /** A client for a command, from the global options (the environment fills what they omit). */
-export function clientFor(options: GlobalOptions): FilesClient {
-  return createClient({ apiKey: options.apiKey, baseUrl: options.baseUrl, perPage: CLI_PER_PAGE });
+export function clientFor(options: GlobalOptions, retries?: RetryCounter): FilesClient {
+  return createClient({
+    apiKey: options.apiKey,
+    baseUrl: options.baseUrl,
+    perPage: CLI_PER_PAGE,
+    ...(retries ? { hooks: { beforeRetry: retries.hook } } : {}),
+  });
 }
 
-/** True when a command should draw a progress line. */
+/** A command's client and the counter of its retries (printed as they happen with `--verbose`). */
+export interface CommandClient {
+  readonly client: FilesClient;
+  readonly retries: RetryCounter;
+}
+
+/** The client of a command run from the CLI: retries are counted for its summary line. */
+export function commandClient(options: GlobalOptions, messages: MessageWriter): CommandClient {
+  const retries = retryCounter(options.verbose ? messages : undefined);
+  return { client: clientFor(options, retries), retries };
+}
+
+/** True when a command should draw a progress line (a terminal, and neither `--quiet` nor `--verbose`). */
 export function showProgress(io: CliIo, options: GlobalOptions): boolean {
-  return io.stderrIsTTY && !options.quiet;
+  return io.stderrIsTTY && !options.quiet && !options.verbose;
 }

@@ -6,21 +6,28 @@ import { exportCommand } from './commands/export.js';
 import { lsCommand } from './commands/ls.js';
 import { operationsCommand } from './commands/operations.js';
 import { uploadCommand } from './commands/upload.js';
+import { cliSecrets } from './errors/redact.js';
 import type { CliIo } from './io.js';
+import { createMessageWriter, type MessageWriter } from './output/messages.js';
 
 /**
  * The `files-stream` command line: global options and every command. Commander never exits
  * the process: usage errors throw a `CommanderError` (see `runCli`), and all its output
- * goes to `io`'s streams (help to stdout, usage errors and their help to stderr).
+ * goes through `messages` (help to stdout, usage errors and their help to stderr), redacted
+ * and with control characters escaped, so its echo of a mistyped argument cannot show a key.
+ *
+ * @param messages The writer of everything but data. Default: one over `io` hiding
+ *   `FILESCOM_API_KEY` and `FILESCOM_SESSION_ID` (`runCli` passes one that also hides the
+ *   credentials on its command line).
  */
-export function buildProgram(io: CliIo): Command {
+export function buildProgram(io: CliIo, messages: MessageWriter = createMessageWriter(io, cliSecrets([], io.env))): Command {
   const program = new Command('files-stream')
     .description('Stream Files.com listings to NDJSON, CSV or JSON; list, download and upload files.')
     .version(VERSION)
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => void io.stdout.write(text),
-      writeErr: (text) => void io.stderr.write(text),
+      writeOut: (text) => messages.text('stdout', text),
+      writeErr: (text) => messages.text('stderr', text),
       getOutHasColors: () => false,
       getErrHasColors: () => false,
     })
@@ -28,12 +35,13 @@ export function buildProgram(io: CliIo): Command {
     .configureHelp({ showGlobalOptions: true })
     .addOption(new Option('--api-key <key>', 'Files.com API key').env('FILESCOM_API_KEY'))
     .addOption(new Option('--base-url <url>', 'site URL (default https://app.files.com)').env('FILESCOM_BASE_URL'))
-    .option('-q, --quiet', 'no progress, summary or warnings on stderr');
+    .option('-q, --quiet', 'no progress, summary or warnings on stderr')
+    .addOption(new Option('--verbose', 'print each retry on stderr as it happens (operation, attempt, reason, wait); draws no progress line').conflicts('quiet'));
   for (const command of [
-    exportCommand(io),
-    lsCommand(io),
-    downloadCommand(io),
-    uploadCommand(io),
+    exportCommand(io, messages),
+    lsCommand(io, messages),
+    downloadCommand(io, messages),
+    uploadCommand(io, messages),
     operationsCommand(io),
     emulatorCommand(io),
   ]) {

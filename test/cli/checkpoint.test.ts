@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpEmulator, type HttpEmulator } from './helpers/http-emulator.js';
@@ -93,15 +94,19 @@ describe('export --checkpoint survives kill -9', () => {
     expectEachIdOnce(users.map((u) => u.id));
   });
 
-  it('refuses (exit 2) a checkpoint written for a different export, before touching the output', async () => {
+  it('refuses (exit 2) a checkpoint written for a different export, naming the setting, before touching the output', async () => {
     const out = join(dir.path, 'other.csv');
     const checkpoint = join(dir.path, 'other.ckpt');
     await writeFile(out, 'precious');
     const identity = { operation: 'users.list', pathArgs: [], params: {}, format: 'ndjson' };
-    await writeFile(checkpoint, JSON.stringify({ version: 1, export: identity, cursor: 'c', bytes: 3, records: 1, pages: 1, done: false, savedAt: '' }));
+    const sha256 = createHash('sha256').update('pre').digest('hex');
+    await writeFile(
+      checkpoint,
+      JSON.stringify({ version: 2, export: identity, output: resolve(out), sha256, cursor: 'c', bytes: 3, records: 1, pages: 1, done: false, savedAt: '' }),
+    );
     const run = await runInProcess(['export', 'users', '--format', 'csv', '--out', out, '--checkpoint', checkpoint], site.env);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/belongs to a different export \(users\.list, ndjson\)/);
+    expect(run.stderr).toMatch(/was saved by a different export: format \(checkpoint: "ndjson", now: "csv"\)/);
     expect(await readFile(out, 'utf8')).toBe('precious');
   });
 });

@@ -96,3 +96,40 @@ describe('encoders', () => {
     expect(selectFields({ 'a.b': 1, a: { b: 2 } }, ['a.b'])).toEqual({ 'a.b': 1 });
   });
 });
+
+describe('CSV formula neutralisation', () => {
+  const FORMULA_START = /^[=+\-@\t\r]/;
+
+  it('no text cell or header of the default output starts a formula; --csv-raw writes them as sent; numbers stay numbers', () => {
+    const text = fc.string({ unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', 'a', '1', ',', '"', '\n', "'", ' '), maxLength: 6 });
+    fc.assert(
+      fc.property(fc.dictionary(text.filter((k) => k !== '' && !k.includes('.')), fc.oneof(text, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })), { minKeys: 1, maxKeys: 4 }), (record) => {
+        const safe = createEncoder('csv');
+        const [header, row] = parseCsv(safe.page([record]) + safe.end());
+        const keys = Object.keys(record);
+        keys.forEach((key, i) => {
+          expect(header![i]).toBe(FORMULA_START.test(key) ? `'${key}` : key);
+          const value = record[key];
+          if (typeof value === 'number') expect(row![i]).toBe(String(value));
+          else expect(row![i]).toBe(FORMULA_START.test(value!) ? `'${value}` : value);
+        });
+        const raw = createEncoder('csv', { csvRaw: true });
+        const [rawHeader, rawRow] = parseCsv(raw.page([record]) + raw.end());
+        expect(rawHeader).toEqual(keys);
+        expect(rawRow).toEqual(keys.map((k) => String(record[k])));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a resumed CSV keeps its saved columns as sent and neutralises nothing twice', () => {
+    const first = createEncoder('csv');
+    const head = first.page([{ '=a': '=1', b: -2 }]);
+    expect(first.state()).toEqual({ records: 1, columns: ['=a', 'b'] });
+    const resumed = createEncoder('csv', { resume: first.state() });
+    expect(csvRecords(head + resumed.page([{ '=a': '@x', b: '-3' }]) + resumed.end())).toEqual([
+      { "'=a": "'=1", b: '-2' },
+      { "'=a": "'@x", b: "'-3" },
+    ]);
+  });
+});

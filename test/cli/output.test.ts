@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../../src/cli/checkpoint/checkpoint-file.js';
 import { sameExport, type Checkpoint } from '../../src/cli/checkpoint/checkpoint.js';
+import { verifyOutput } from '../../src/cli/checkpoint/verify-output.js';
 import { openFileSink } from '../../src/cli/output/file-sink.js';
 import { streamSink } from '../../src/cli/output/stream-sink.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -46,6 +48,28 @@ describe('output sinks', () => {
     expect(await readFile(path, 'utf8')).toBe('page1\npage2\npage3\n');
     await expect(openFileSink(path, { resumeAt: 1000 })).rejects.toThrow(/not the output the checkpoint describes/);
   });
+
+  it('a file sink keeps the SHA-256 of the whole file, across a resume that checks the covered bytes first', async () => {
+    const path = join(dir.path, 'hashed.txt');
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    const first = await openFileSink(path, { hash: true });
+    await first.write('page1\n');
+    await first.write('page2\n');
+    expect(first.sha256()).toBe(sha256('page1\npage2\n'));
+    await first.close();
+    await writeFile(path, 'page1\npage2\ntorn pa');
+    const saved = { output: path, bytes: 12, sha256: sha256('page1\npage2\n') } as Checkpoint;
+    const hash = await verifyOutput(saved, path, 'c.json');
+    const resumed = await openFileSink(path, { resumeAt: 12, hash });
+    await resumed.write('page3\n');
+    expect(resumed.sha256()).toBe(sha256('page1\npage2\npage3\n'));
+    await resumed.close();
+    await writeFile(path, 'page1\nPAGE2\n');
+    await expect(verifyOutput(saved, path, 'c.json')).rejects.toThrow(/first 12 bytes .* differ/);
+    const plain = await openFileSink(join(dir.path, 'plain.txt'));
+    expect(plain.sha256()).toBeUndefined();
+    await plain.close();
+  });
 });
 
 describe('checkpoint files', () => {
@@ -53,7 +77,18 @@ describe('checkpoint files', () => {
     const path = join(dir.path, 'c.json');
     expect(await loadCheckpoint(path)).toBeUndefined();
     const identity = { operation: 'users.list', pathArgs: [], params: { a: 1, b: 2 }, format: 'ndjson' as const };
-    const checkpoint: Checkpoint = { version: 1, export: identity, cursor: 'abc', bytes: 10, records: 2, pages: 1, done: false, savedAt: '' };
+    const checkpoint: Checkpoint = {
+      version: 2,
+      export: identity,
+      output: join(dir.path, 'out.ndjson'),
+      sha256: 'a'.repeat(64),
+      cursor: 'abc',
+      bytes: 10,
+      records: 2,
+      pages: 1,
+      done: false,
+      savedAt: '',
+    };
     await saveCheckpoint(path, checkpoint);
     expect(await loadCheckpoint(path)).toEqual(checkpoint);
     expect(await readdir(dir.path)).not.toContainEqual(expect.stringMatching(/\.tmp$/));

@@ -1,35 +1,103 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { z } from 'zod';
 import { removeStaleTemps, writeFileAtomic } from './atomic-write.js';
-import type { Checkpoint } from './checkpoint.js';
+import { CHECKPOINT_VERSION, checkpointSchema, type Checkpoint } from './checkpoint.js';
+import { CheckpointError } from './checkpoint-error.js';
+
+/** A checkpoint is a few hundred bytes (plus its cursor): anything this large is not one. */
+const MAX_CHECKPOINT_BYTES = 16 * 1024 * 1024;
+
+const FOLDER_HINT = 'nothing was written: pass a --checkpoint path in a folder you can write';
 
 /**
  * Reads a checkpoint file; `undefined` when there is none. Removes the temporary files an
- * earlier run killed while saving it left behind.
+ * earlier run killed while saving it left behind. The content is validated strictly (see
+ * `checkpointSchema`): a known version, integers >= 0, a string or null cursor, a boolean
+ * `done`, the export's settings, string CSV columns, and nothing else.
  *
- * @throws Error when the file exists but is not a checkpoint.
+ * @throws CheckpointError when the file exists but is not a valid checkpoint (the message
+ *   names the field).
  */
 export async function loadCheckpoint(path: string): Promise<Checkpoint | undefined> {
   await removeStaleTemps(path);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+  const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
     throw err;
-  }
-  let value: Partial<Checkpoint>;
+  });
+  if (!info) return undefined;
+  if (info.isDirectory()) throw new CheckpointError(`checkpoint ${path} is a folder, not a file`);
+  if (info.size > MAX_CHECKPOINT_BYTES) throw new CheckpointError(`${path} is not a files-stream checkpoint (${info.size} bytes)`);
+  const text = await readFile(path, 'utf8');
+  let value: unknown;
   try {
-    value = JSON.parse(text) as Partial<Checkpoint>;
+    value = JSON.parse(text);
   } catch {
-    throw new Error(`${path} is not a checkpoint file (not JSON)`);
+    throw new CheckpointError(`${path} is not a checkpoint file (not JSON)`);
   }
-  if (value.version !== 1 || typeof value.bytes !== 'number' || typeof value.records !== 'number' || !value.export) {
-    throw new Error(`${path} is not a files-stream checkpoint`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CheckpointError(`${path} is not a files-stream checkpoint (not a JSON object)`);
   }
-  return value as Checkpoint;
+  const version = (value as { version?: unknown }).version;
+  if (version !== CHECKPOINT_VERSION) {
+    throw new CheckpointError(
+      typeof version === 'number'
+        ? `checkpoint ${path} has version ${version}; this files-stream reads version ${CHECKPOINT_VERSION} (delete the checkpoint and its output to start over)`
+        : `${path} is not a files-stream checkpoint (field version: expected ${CHECKPOINT_VERSION})`,
+    );
+  }
+  const parsed = checkpointSchema.safeParse(value);
+  if (!parsed.success) throw new CheckpointError(`checkpoint ${path} is not valid: ${describeIssues(parsed.error.issues)}`);
+  return parsed.data;
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const shown = issues.slice(0, 3).map((issue) => {
+    if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.map((k) => [...issue.path, k].join('.')).join(', ')}`;
+    return `field ${issue.path.length ? issue.path.join('.') : '(top level)'}: ${issue.message}`;
+  });
+  return shown.join('; ') + (issues.length > 3 ? `; and ${issues.length - 3} more` : '');
 }
 
 /** Saves a checkpoint atomically (temp file, fsync, rename). */
 export async function saveCheckpoint(path: string, checkpoint: Checkpoint): Promise<void> {
   await writeFileAtomic(path, `${JSON.stringify(checkpoint, null, 2)}\n`);
+}
+
+/**
+ * Makes sure a checkpoint can be saved at `path` before any record is written: its folder
+ * exists (it is created when missing) and is a folder, `path` is not a folder, and a file can
+ * be created beside it (the temporary file each save writes is created and removed).
+ *
+ * @throws CheckpointError naming the folder and what is wrong with it.
+ */
+export async function prepareCheckpointFolder(path: string): Promise<void> {
+  const folder = dirname(resolve(path));
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (err) {
+    throw new CheckpointError(`cannot create the checkpoint's folder ${folder}: ${reason(err)}`, FOLDER_HINT);
+  }
+  const info = await stat(folder).catch(() => undefined);
+  if (!info?.isDirectory()) throw new CheckpointError(`the checkpoint's folder ${folder} is not a folder`, FOLDER_HINT);
+  if ((await stat(path).catch(() => undefined))?.isDirectory()) throw new CheckpointError(`checkpoint ${path} is a folder, not a file`, FOLDER_HINT);
+  const probe = `${path}.${process.pid}.tmp`;
+  try {
+    await (await open(probe, 'w')).close();
+    await unlink(probe);
+  } catch (err) {
+    throw new CheckpointError(`cannot write in the checkpoint's folder ${folder}: ${reason(err)}`, FOLDER_HINT);
+  }
+}
+
+function reason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const known: Record<string, string> = {
+    ENOTDIR: 'a part of its path is a file',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'read-only file system',
+    EEXIST: 'a file of that name exists',
+  };
+  return (code && known[code]) ?? (err instanceof Error ? err.message : String(err));
 }

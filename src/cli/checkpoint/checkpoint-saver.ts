@@ -1,6 +1,7 @@
 import type { RecordEncoder } from '../format/encoder.js';
-import type { OutputSink } from '../output/sink.js';
-import type { Checkpoint, ExportIdentity } from './checkpoint.js';
+import { resolve } from 'node:path';
+import type { FileSink } from '../output/file-sink.js';
+import { CHECKPOINT_VERSION, type Checkpoint, type ExportIdentity } from './checkpoint.js';
 import { saveCheckpoint } from './checkpoint-file.js';
 
 /** Options of {@link checkpointSaver}. */
@@ -8,8 +9,10 @@ export interface CheckpointSaverOptions {
   /** The checkpoint file. */
   readonly path: string;
   readonly identity: ExportIdentity;
-  /** The output file: fsynced before each save, its size saved. */
-  readonly sink: OutputSink;
+  /** The output file (opened with a hash): fsynced before each save, its size and hash saved. */
+  readonly sink: FileSink;
+  /** The output file's path (saved resolved). */
+  readonly output: string;
   /** The encoder: its state (records, CSV columns) is saved. */
   readonly encoder: RecordEncoder;
   /** Pages written by earlier runs. */
@@ -29,19 +32,26 @@ export interface CheckpointSaver {
 /**
  * Saves a checkpoint after each page: the output is fsynced first, then the checkpoint
  * (cursor of the next page, output size, records) is replaced atomically. So the saved size
- * never counts bytes that are not on disk, and a page written after it is cut on resume.
+ * never counts bytes that are not on disk, and a page written after it is cut on resume. The
+ * output's resolved path and the SHA-256 of the bytes it covers are saved too, so a resume
+ * can tell that it continues the same, unchanged file.
  * A saved cursor of `null` means the listing is complete but the output may lack its
  * closing text; `done` means it has it.
  */
 export function checkpointSaver(options: CheckpointSaverOptions): CheckpointSaver {
   const { sink, encoder } = options;
   let pages = options.pagesBefore;
+  const output = resolve(options.output);
   const save = async (cursor: string | null, done: boolean): Promise<void> => {
     await sink.sync();
     const state = encoder.state();
+    const sha256 = sink.sha256();
+    if (sha256 === undefined) throw new Error('checkpointSaver needs an output sink that keeps a hash');
     const checkpoint: Checkpoint = {
-      version: 1,
+      version: CHECKPOINT_VERSION,
       export: options.identity,
+      output,
+      sha256,
       cursor,
       bytes: sink.bytes,
       records: state.records,

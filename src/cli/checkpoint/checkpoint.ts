@@ -1,4 +1,9 @@
-import type { EncoderState, Format } from '../format/encoder.js';
+import { isAbsolute } from 'node:path';
+import { z } from 'zod';
+import { FORMATS, type EncoderState, type Format } from '../format/encoder.js';
+
+/** The checkpoint format this version writes and reads. */
+export const CHECKPOINT_VERSION = 2;
 
 /** What an export was asked for; a checkpoint only resumes the same export. */
 export interface ExportIdentity {
@@ -9,16 +14,23 @@ export interface ExportIdentity {
   readonly format: Format;
   readonly fields?: readonly string[];
   readonly limit?: number;
+  /** `--csv-raw`: CSV cells written without formula neutralisation. */
+  readonly csvRaw?: boolean;
 }
 
 /**
  * The saved progress of an export, written after each page is durably in the output file.
- * Resuming cuts the output to `bytes` and continues the listing from `cursor`.
+ * Resuming checks that the output still starts with the `bytes` bytes whose hash is
+ * `sha256`, cuts it to `bytes` and continues the listing from `cursor`.
  */
 export interface Checkpoint {
-  readonly version: 1;
+  readonly version: typeof CHECKPOINT_VERSION;
   readonly export: ExportIdentity;
-  /** The next page's cursor; `null` when the listing has no more pages. */
+  /** The output file, as an absolute path. */
+  readonly output: string;
+  /** Hex SHA-256 of the output's first `bytes` bytes. */
+  readonly sha256: string;
+  /** Where the listing continues (an opaque resume point); `null` when it has no more pages. */
   readonly cursor: string | null;
   /** Size of the output file after the last complete page. */
   readonly bytes: number;
@@ -34,20 +46,84 @@ export interface Checkpoint {
   readonly savedAt: string;
 }
 
+const count = z.int().min(0, 'must be an integer >= 0');
+const pathArg = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** The schema of {@link ExportIdentity} in a checkpoint file. */
+export const exportIdentitySchema = z.strictObject({
+  operation: z.string().min(1),
+  pathArgs: z.array(pathArg),
+  params: z.record(z.string(), z.unknown()),
+  format: z.enum(FORMATS),
+  fields: z.array(z.string()).optional(),
+  limit: z.int().min(1, 'must be an integer >= 1').optional(),
+  csvRaw: z.boolean().optional(),
+});
+
+/** The schema of a checkpoint file: strict (an unknown field is refused). */
+export const checkpointSchema = z.strictObject({
+  version: z.literal(CHECKPOINT_VERSION),
+  export: exportIdentitySchema,
+  output: z.string().refine(isAbsolute, 'must be an absolute path'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+  cursor: z.string().nullable(),
+  bytes: count,
+  records: count,
+  pages: count,
+  columns: z.array(z.string()).optional(),
+  done: z.boolean(),
+  savedAt: z.string(),
+});
+
 /** The encoder state a checkpoint restores. */
 export function encoderStateOf(checkpoint: Checkpoint): EncoderState {
   return checkpoint.columns ? { records: checkpoint.records, columns: checkpoint.columns } : { records: checkpoint.records };
 }
 
-/** True when a checkpoint was written for this same export. */
+/** True when a checkpoint was written for this same export (see {@link exportDifferences}). */
 export function sameExport(a: ExportIdentity, b: ExportIdentity): boolean {
-  return stableJson(a) === stableJson(b);
+  return exportDifferences(a, b).length === 0;
+}
+
+/** Names of the path parameters, to name a differing path argument (`path`, `user_id`). */
+export type PathParamNames = readonly string[];
+
+/**
+ * What differs between the export a checkpoint was saved by (`saved`) and this one (`now`),
+ * one phrase per setting: `limit (checkpoint: none, now: 300)`,
+ * `parameter per_page (checkpoint: 100, now: 50)`, `path argument 1, path (...)`. Empty when
+ * they are the same export.
+ */
+export function exportDifferences(saved: ExportIdentity, now: ExportIdentity, pathParams: PathParamNames = []): string[] {
+  const out: string[] = [];
+  const differ = (name: string, a: unknown, b: unknown, show: (v: unknown) => string = shown): void => {
+    if (stableJson(a) !== stableJson(b)) out.push(`${name} (checkpoint: ${show(a)}, now: ${show(b)})`);
+  };
+  differ('operation', saved.operation, now.operation);
+  const args = Math.max(saved.pathArgs.length, now.pathArgs.length);
+  for (let i = 0; i < args; i++) {
+    differ(`path argument ${i + 1}${pathParams[i] ? `, ${pathParams[i]}` : ''}`, saved.pathArgs[i] ?? undefined, now.pathArgs[i] ?? undefined);
+  }
+  const names = [...new Set([...Object.keys(saved.params), ...Object.keys(now.params)])].sort();
+  for (const name of names) differ(`parameter ${name}`, saved.params[name], now.params[name]);
+  differ('format', saved.format, now.format);
+  differ('fields', saved.fields, now.fields, (v) => (Array.isArray(v) ? v.join(',') : 'all'));
+  differ('limit', saved.limit, now.limit);
+  differ('csv-raw', saved.csvRaw ?? false, now.csvRaw ?? false, (v) => (v ? 'on' : 'off'));
+  return out;
+}
+
+function shown(value: unknown): string {
+  if (value === undefined || value === null) return 'none';
+  return typeof value === 'string' ? JSON.stringify(value) : stableJson(value);
 }
 
 function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === 'object' && v !== null && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([x], [y]) => (x < y ? -1 : 1)))
-      : v,
+  return (
+    JSON.stringify(value, (_key, v: unknown) =>
+      typeof v === 'object' && v !== null && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([x], [y]) => (x < y ? -1 : 1)))
+        : v,
+    ) ?? 'undefined'
   );
 }

@@ -1,8 +1,9 @@
 import { Command } from 'commander';
-import { clientFor, globalOptions, showProgress } from '../global-options.js';
+import { commandClient, globalOptions, showProgress } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { listFolder } from '../ls/list-folder.js';
 import { positiveInt } from '../option-parsers.js';
+import type { MessageWriter } from '../output/messages.js';
 import { streamSink } from '../output/stream-sink.js';
 
 interface LsOptions {
@@ -12,8 +13,11 @@ interface LsOptions {
   concurrency?: number;
 }
 
-/** `files-stream ls <path>`: lists a folder, or with `-R` the whole tree below it. */
-export function lsCommand(io: CliIo): Command {
+/**
+ * `files-stream ls <path>`: lists a folder, or with `-R` the whole tree below it. Text lines
+ * go through `messages.clean` (one line per entry, redacted, escaped); `--json` is data.
+ */
+export function lsCommand(io: CliIo, messages: MessageWriter): Command {
   return new Command('ls')
     .description('list a remote folder (names; folders end with /)')
     .argument('<path>', 'remote folder, / for the root')
@@ -23,9 +27,11 @@ export function lsCommand(io: CliIo): Command {
     .option('--concurrency <n>', 'folder listings in flight with -R (default 4)', positiveInt)
     .action(async (path: string, options: LsOptions, command: Command) => {
       const globals = globalOptions(command);
-      await listFolder(clientFor(globals), { path, ...options }, streamSink(io.stdout), {
+      const { client } = commandClient(globals, messages);
+      await listFolder(client, { path, ...options }, streamSink(io.stdout), {
         stderr: io.stderr,
         progress: showProgress(io, globals),
+        messages,
       });
     });
 }

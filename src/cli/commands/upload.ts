@@ -2,14 +2,16 @@ import { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { UsageError } from '../errors/usage-error.js';
-import { clientFor, globalOptions } from '../global-options.js';
+import { commandClient, globalOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
+import type { MessageWriter } from '../output/messages.js';
+import { retriesPhrase } from '../retries.js';
 
 /**
  * `files-stream upload <local> <remote>`: uploads one local file, creating the remote parent
  * folders. A remote path ending in `/` names a folder: the file keeps its local name.
  */
-export function uploadCommand(io: CliIo): Command {
+export function uploadCommand(_io: CliIo, messages: MessageWriter): Command {
   return new Command('upload')
     .description('upload a local file (remote ending in / keeps the local name; parent folders are created)')
     .argument('<local>', 'local file')
@@ -19,7 +21,8 @@ export function uploadCommand(io: CliIo): Command {
       const info = await stat(local).catch(() => undefined);
       if (!info?.isFile()) throw new UsageError(`${local} is not a readable file`);
       const target = remote.endsWith('/') ? `${remote}${basename(local)}` : remote;
-      const file = await clientFor(globals).files.upload(target, local, { mkdir_parents: true });
-      if (!globals.quiet) io.stderr.write(`uploaded ${local} to ${file.path ?? target} (${file.size ?? info.size} bytes)\n`);
+      const { client, retries } = commandClient(globals, messages);
+      const file = await client.files.upload(target, local, { mkdir_parents: true });
+      if (!globals.quiet) messages.line(`uploaded ${local} to ${file.path ?? target} (${file.size ?? info.size} bytes)${retriesPhrase(retries.count)}`);
     });
 }

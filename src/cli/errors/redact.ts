@@ -1,9 +1,91 @@
+import { escapeControl } from '../output/escape-control.js';
+
 /** Shorter values are not treated as secrets (a one-letter test key would mangle every word). */
 const MIN_SECRET_LENGTH = 6;
 
-/** Replaces every occurrence of each secret in `text` with `***`. Empty and very short values are ignored. */
+/** What a secret is replaced with. */
+export const REDACTED = '***';
+
+/**
+ * The forms a secret can take in printed text: as given, JSON-escaped (an error message that
+ * quotes a value with `JSON.stringify`), percent-encoded (a URL), and with its control
+ * characters escaped as the CLI prints them. Longest first, so no form is left half-replaced.
+ */
+export function secretForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const forms = new Set([secret, json, escapeControl(secret), escapeControl(json)]);
+  try {
+    forms.add(encodeURIComponent(secret));
+  } catch {
+    // A lone surrogate cannot be percent-encoded: no URL holds that form.
+  }
+  return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+}
+
+/** Removes secrets, in every form {@link secretForms} lists, from text. */
+export class Redactor {
+  #forms: string[] = [];
+
+  /** @param secrets The values to hide; `undefined`, empty and very short ones are ignored. */
+  constructor(secrets: readonly (string | undefined)[] = []) {
+    for (const secret of secrets) this.add(secret);
+  }
+
+  /** Adds a secret (ignored when undefined, too short or already known). */
+  add(secret: string | undefined): void {
+    if (!secret || secret.length < MIN_SECRET_LENGTH) return;
+    const forms = new Set([...this.#forms, ...secretForms(secret)]);
+    this.#forms = [...forms].sort((a, b) => b.length - a.length);
+  }
+
+  /** True when there is nothing to hide. */
+  get empty(): boolean {
+    return this.#forms.length === 0;
+  }
+
+  /** `text` with every form of every secret replaced by `***`. */
+  redact(text: string): string {
+    let out = text;
+    for (const form of this.#forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    return out;
+  }
+}
+
+/** Replaces every occurrence of each secret (in each of its forms) in `text` with `***`. Empty and very short values are ignored. */
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret && secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join('***');
-  return out;
+  return new Redactor(secrets).redact(text);
+}
+
+/**
+ * Option names whose value is a credential, or looks like one when mistyped: `--api-key`,
+ * `--apikey`, `--session-id`, `--auth`, `--token`, `--secret`, `--password`.
+ */
+const CREDENTIAL_OPTION = /^--?[\w-]*(?:key|auth|session|token|secret|passw(?:or)?d)[\w-]*$/i;
+
+/**
+ * The values given on the command line to options that carry credentials, read before the
+ * command line is parsed (so a parse error cannot echo them): `--api-key KEY`,
+ * `--api-key=KEY`, and the same for a mistyped name such as `--apikey=KEY`.
+ */
+export function secretsInArgv(argv: readonly string[]): string[] {
+  const found: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!CREDENTIAL_OPTION.test(name)) continue;
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value !== undefined) found.push(value);
+  }
+  return found;
+}
+
+/**
+ * The secrets the CLI hides from everything it prints: credentials on the command line
+ * (see {@link secretsInArgv}) and `FILESCOM_API_KEY` / `FILESCOM_SESSION_ID` from the
+ * environment.
+ */
+export function cliSecrets(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string[] {
+  return [...secretsInArgv(argv), env.FILESCOM_API_KEY, env.FILESCOM_SESSION_ID].filter((s): s is string => Boolean(s));
 }

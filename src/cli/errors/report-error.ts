@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { FilesApiError } from '../../errors/api-errors.js';
 import { ConfigurationError, InvalidParameterError } from '../../errors/client-errors.js';
+import { CheckpointError } from '../checkpoint/checkpoint-error.js';
 import { ExitCode, type ExitCodeValue } from '../exit-code.js';
 import { hintFor } from './hint.js';
 import { redact } from './redact.js';
@@ -15,16 +16,21 @@ export interface ErrorReport {
 
 /**
  * Describes a failure for stderr. Usage problems (our `UsageError`, the client's
- * `InvalidParameterError` and `ConfigurationError`) exit 2; anything else exits 1. The
- * secrets are removed from every line, whatever the message says.
+ * `InvalidParameterError` and `ConfigurationError`) and unusable checkpoints
+ * (`CheckpointError`) exit 2; anything else exits 1. The secrets are removed from every
+ * line, whatever the message says (before its line breaks are joined, so a secret holding
+ * one is still found). The CLI prints the lines through its message writer, which also
+ * escapes control characters.
  */
 export function reportError(err: unknown, secrets: readonly (string | undefined)[]): ErrorReport {
-  const usage = err instanceof UsageError || err instanceof InvalidParameterError || err instanceof ConfigurationError;
-  const lines = [`error: ${oneLine(err instanceof Error ? err.message : String(err))}`];
+  const usage = err instanceof UsageError || err instanceof InvalidParameterError || err instanceof ConfigurationError || err instanceof CheckpointError;
+  const lines = [`error: ${oneLine(redact(err instanceof Error ? err.message : String(err), secrets))}`];
   if (err instanceof FilesApiError) lines.push(`type: ${err.type ?? 'unknown'} (HTTP ${err.status})`);
   const hint = err instanceof ConfigurationError && err.option === 'apiKey'
     ? 'set FILESCOM_API_KEY or pass --api-key (files-stream emulator starts a local server with a key)'
-    : hintFor(err);
+    : err instanceof CheckpointError
+      ? err.hint
+      : hintFor(err);
   if (hint) lines.push(`hint: ${hint}`);
   return {
     exitCode: usage || (err instanceof CommanderError && err.exitCode !== 0) ? ExitCode.usage : ExitCode.failure,

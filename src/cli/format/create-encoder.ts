@@ -11,6 +11,8 @@ export interface EncoderOptions {
   resume?: EncoderState;
   /** CSV only: told once when a record has cells outside the header. */
   onDroppedColumns?: DroppedColumnsWarning;
+  /** CSV only: write cells as sent, without neutralising formulas (`--csv-raw`). Default false. */
+  csvRaw?: boolean;
 }
 
 /** The encoder of a format. */
@@ -21,6 +23,6 @@ export function createEncoder(format: Format, options: EncoderOptions = {}): Rec
     case 'json':
       return jsonArrayEncoder(options.fields, options.resume);
     case 'csv':
-      return csvEncoder(options.fields, options.resume, options.onDroppedColumns);
+      return csvEncoder(options.fields, options.resume, options.onDroppedColumns, options.csvRaw);
   }
 }

@@ -1,6 +1,7 @@
 import type { EncoderState, RecordEncoder } from './encoder.js';
 import { csvLine } from './csv-line.js';
-import { flattenRecord } from './flatten.js';
+import { cell, flattenRecord } from './flatten.js';
+import { neutraliseFormula, safeCell } from './formula-guard.js';
 
 /** Called once when a record has cells the header has no column for (they are dropped). */
 export type DroppedColumnsWarning = (recordIndex: number, columns: readonly string[]) => void;
@@ -10,21 +11,27 @@ export type DroppedColumnsWarning = (recordIndex: number, columns: readonly stri
  * columns are `fields` when given, else the flattened keys of the first record: they are
  * fixed then, a later record's extra cells are dropped (reported once through `onDropped`)
  * and its missing ones are empty.
+ *
+ * Unless `raw`, text cells and header names that a spreadsheet would run as a formula are
+ * neutralised with a leading `'` (see `safeCell`); real numbers stay numbers. The saved
+ * columns (the encoder state) are the names as sent, whatever `raw` is.
  */
 export function csvEncoder(
   fields: readonly string[] | undefined,
   resume?: EncoderState,
   onDropped?: DroppedColumnsWarning,
+  raw = false,
 ): RecordEncoder {
   let records = resume?.records ?? 0;
   let columns: readonly string[] | undefined = resume?.columns ?? fields;
   let known: Set<string> | undefined;
   let headerWritten = records > 0;
   let warned = false;
+  const cellOf = raw ? cell : safeCell;
 
   function header(): string {
     headerWritten = true;
-    return columns && columns.length ? csvLine(columns) : '';
+    return columns && columns.length ? csvLine(raw ? columns : columns.map(neutraliseFormula)) : '';
   }
 
   return {
@@ -33,7 +40,7 @@ export function csvEncoder(
       let text = '';
       let index = records;
       for (const item of items) {
-        const cells = flattenRecord(item);
+        const cells = flattenRecord(item, cellOf);
         columns ??= [...cells.keys()];
         known ??= new Set(columns);
         if (!warned && onDropped && !fields && hasUnknownKey(cells, known)) {

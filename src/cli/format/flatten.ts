@@ -7,12 +7,13 @@
  * - strings stay as they are; numbers and booleans are written with `String`.
  *
  * Keys keep their names (`subfolders_locked?` included); a key that itself contains a dot is
- * not escaped, so it reads the same as a nested one.
+ * not escaped, so it reads the same as a nested one. `cellOf` turns each scalar or array
+ * into its text (default {@link cell}; CSV passes one that also neutralises formulas).
  */
-export function flattenRecord(record: unknown): Map<string, string> {
+export function flattenRecord(record: unknown, cellOf: (value: unknown) => string = cell): Map<string, string> {
   const cells = new Map<string, string>();
-  if (isPlainObject(record)) flattenInto(cells, '', record);
-  else cells.set('value', cell(record));
+  if (isPlainObject(record)) flattenInto(cells, '', record, cellOf);
+  else cells.set('value', cellOf(record));
   return cells;
 }
 
@@ -24,13 +25,13 @@ export function cell(value: unknown): string {
   return String(value);
 }
 
-function flattenInto(cells: Map<string, string>, prefix: string, object: Record<string, unknown>): void {
+function flattenInto(cells: Map<string, string>, prefix: string, object: Record<string, unknown>, cellOf: (value: unknown) => string): void {
   for (const key in object) {
     if (!Object.hasOwn(object, key)) continue;
     const value = object[key];
     const name = prefix === '' ? key : prefix + key;
-    if (isPlainObject(value) && !isEmpty(value)) flattenInto(cells, `${name}.`, value);
-    else cells.set(name, cell(value));
+    if (isPlainObject(value) && !isEmpty(value)) flattenInto(cells, `${name}.`, value, cellOf);
+    else cells.set(name, cellOf(value));
   }
 }
 

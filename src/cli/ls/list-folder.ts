@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { FilesClient } from '../../client/create-client.js';
 import type { RecordEncoder } from '../format/encoder.js';
 import { ndjsonEncoder } from '../format/ndjson.js';
+import type { MessageWriter } from '../output/messages.js';
 import type { OutputSink } from '../output/sink.js';
 import { createProgress } from '../progress/progress.js';
 import { startStats, type ExportStats } from '../export/stats.js';
@@ -27,19 +28,24 @@ export interface ListFolderIo {
   readonly stderr: Writable;
   /** Draw a progress line. */
   readonly progress: boolean;
+  /** Cleans names and the progress label (redacted, control characters escaped). Default: escaping only. */
+  readonly messages?: Pick<MessageWriter, 'clean'>;
 }
 
 /**
  * Lists a folder (or, recursively, the tree below it with `client.folders.walk`) to `sink`,
  * page by page, through the same writer as `export`: constant memory, backpressure respected.
+ * Text lines are terminal-safe (see `lsTextEncoder`); `--json` lines are the exact records.
  */
 export async function listFolder(client: FilesClient, job: ListFolderJob, sink: OutputSink, io: ListFolderIo): Promise<ExportStats> {
   const listing = job.recursive
     ? client.folders.walk(job.path, { concurrency: job.concurrency ?? 4 })
     : client.folders.listFor(job.path);
-  const encoder: RecordEncoder = job.json ? ndjsonEncoder(undefined) : lsTextEncoder({ long: job.long, fullPaths: job.recursive });
+  const clean = io.messages?.clean;
+  const encoder: RecordEncoder = job.json ? ndjsonEncoder(undefined) : lsTextEncoder({ long: job.long, fullPaths: job.recursive, clean });
   const stats = startStats();
-  const progress = createProgress({ stream: io.stderr, enabled: io.progress, label: job.recursive ? `ls -R ${job.path}` : `ls ${job.path}` });
+  const label = job.recursive ? `ls -R ${job.path}` : `ls ${job.path}`;
+  const progress = createProgress({ stream: io.stderr, enabled: io.progress, label: clean ? clean(label) : label });
   try {
     await writePages(listing.pages(), { encoder, sink, stats, progress });
   } finally {

@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Writable } from 'node:stream';
 import type { ExportStats } from '../export/stats.js';
+import { escapeControl } from '../output/escape-control.js';
 
 /** Shows how a run is going. */
 export interface ProgressReporter {
@@ -16,7 +17,7 @@ export interface ProgressOptions {
   stream: Writable;
   /** Draw at all: the CLI passes "stderr is a TTY and not --quiet". */
   enabled: boolean;
-  /** Shown before the counters, e.g. `users`. */
+  /** Shown before the counters, e.g. `users`; its control characters are escaped. */
   label: string;
 }
 
@@ -25,6 +26,7 @@ const FORMAT = '{label} {records} records | {pages} pages | {rate} rec/s | {dura
 /** A cli-progress line (records, pages, records/s, elapsed), or a reporter that draws nothing. */
 export function createProgress(options: ProgressOptions): ProgressReporter {
   if (!options.enabled) return { update: () => {}, stop: () => {} };
+  const label = escapeControl(options.label);
   const bar = new cliProgress.SingleBar({
     format: FORMAT,
     stream: options.stream as NodeJS.WritableStream,
@@ -32,8 +34,8 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
     clearOnComplete: false,
     fps: 5,
   });
-  const payload = (s: ExportStats) => ({ label: options.label, records: s.records, pages: s.pages, rate: Math.round(s.recordsPerSecond) });
-  bar.start(0, 0, { label: options.label, records: 0, pages: 0, rate: 0 });
+  const payload = (s: ExportStats) => ({ label, records: s.records, pages: s.pages, rate: Math.round(s.recordsPerSecond) });
+  bar.start(0, 0, { label, records: 0, pages: 0, rate: 0 });
   return {
     update: (s) => bar.update(s.records, payload(s)),
     stop: (s) => {
