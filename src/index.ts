@@ -1,45 +1,68 @@
 /**
  * files-stream: a streaming client for the Files.com REST API. Every list is a lazy,
  * cursor-following `AsyncIterable` (`Paginated<T>`).
+ *
+ * This entry holds what scripts use: the client, listings, errors, the path rules, tree
+ * downloads, and the types users write. The model schemas are in `files-stream/schemas`;
+ * the extension points (request core, page pump, operation specs) in `files-stream/extend`;
+ * the emulator in `files-stream/testing`.
  * @packageDocumentation
  */
+
+// The client.
 export { createClient, DEFAULT_BASE_URL } from './client/create-client.js';
 export type { FilesClient, ClientBase, ClientInfo } from './client/create-client.js';
 export type { ClientOptions } from './client/options.js';
-export type { CallOptions, ListCallOptions, ValidationMode, OperationParams, ApiContext } from './api/context.js';
-export type { OperationSpec, ParamSpec, ReturnSpec } from './api/operation.js';
-export { Paginated } from './pagination/paginated.js';
-export type { PageSource } from './pagination/paginated.js';
-export { pumpPages } from './pagination/page-pump.js';
-export type { Demand, PumpOptions } from './pagination/page-pump.js';
-export type { Page, PageHead, PageFetcher, ListOptions } from './pagination/types.js';
-export type { RequestCore, RequestSpec, CoreResponse, OpenResponse, HttpMethod } from './core/types.js';
+export type { CallOptions, ListCallOptions, ValidationMode } from './api/context.js';
 export type { ClientHooks, RequestEvent, ResponseEvent, RetryEvent } from './core/hooks.js';
-export { defaultRetryPolicy } from './core/retry-policy.js';
-export type { RetryPolicy } from './core/retry-policy.js';
-export { parseRetryAfter } from './core/retry-after.js';
-export * from './errors/index.js';
-export { errorTypes, errorFamilies } from './generated/error-types.js';
-export type { KnownErrorType, ErrorFamily } from './generated/error-types.js';
-export { VERSION } from './version.js';
-// The generated API surface: model schemas and types, parameter and namespace types.
-export * from './generated/index.js';
-export { apiOperations } from './generated/manifest.js';
-// Files and trees: streaming transfers, folder walks, tree downloads (issue 5).
-export { IntegrityError } from './files/integrity-error.js';
-export type { IntegrityCheck } from './files/integrity-error.js';
-export type { FileExtras } from './files/file-extras.js';
-export type { DownloadStreamOptions, DownloadStreamResult } from './files/download-stream.js';
-export type { DownloadToFileOptions, DownloadToFileResult } from './files/download-to-file.js';
-export type { UploadOptions, UploadProgress } from './files/upload.js';
-export type { UploadSource } from './files/upload-source.js';
-export type { FetchLike } from './files/fetch-presigned.js';
-export type { FolderExtras } from './workflows/folder-extras.js';
-export type { WalkOptions, WalkEntryType } from './workflows/walk.js';
-export { downloadTree } from './workflows/download-tree.js';
-// What `downloadTree` reports for a refused server path.
-export { UnsafePathError } from './paths/unsafe-path-error.js';
-export type { UnsafePathReason } from './paths/unsafe-path-error.js';
+export type { RetryPolicy, RetryReason } from './core/retry.js';
+export { VERSION } from './client/version.js';
+
+// Listings.
+export { Paginated } from './pagination/paginated.js';
+export type { PaginatedOptions, PageSource } from './pagination/paginated.js';
+export type { Page, ListOptions } from './pagination/types.js';
+
+// Errors: one class per Files.com error family, and the client-side ones.
+export {
+  FilesError,
+  FilesApiError,
+  BadRequestError,
+  NotAuthenticatedError,
+  NotAuthorizedError,
+  NotFoundError,
+  ProcessingFailureError,
+  RateLimitedError,
+  ServiceUnavailableError,
+  SiteConfigurationError,
+  ConfigurationError,
+  InvalidParameterError,
+  ResponseValidationError,
+  NetworkError,
+  TimeoutError,
+  RedirectError,
+  ResponseTooLargeError,
+  PaginationError,
+  IntegrityError,
+  UnsafePathError,
+  isFilesError,
+} from './errors/index.js';
+export type {
+  FilesErrorOptions,
+  FilesErrorType,
+  ApiErrorDetails,
+  PaginationErrorReason,
+  IntegrityCheck,
+  UnsafePathReason,
+  UnsafePathErrorOptions,
+} from './errors/index.js';
+export type { ErrorFamily, KnownErrorType } from './generated/error-types.js';
+
+// Path rules.
+export { normalizePath, pathsEqual, toComparable } from './paths/normalize.js';
+
+// Files and trees.
+export { downloadTree } from './tree/download-tree.js';
 export type {
   DownloadTreeOptions,
   DownloadTreeResult,
@@ -48,4 +71,18 @@ export type {
   OverwritePolicy,
   TreeClient,
   TreeError,
-} from './workflows/download-tree.js';
+} from './tree/download-tree.js';
+export type {
+  DownloadMethods,
+  DownloadStreamOptions,
+  DownloadStreamResult,
+  DownloadToFileOptions,
+  DownloadToFileResult,
+  FetchLike,
+} from './download/download.js';
+export type { UploadMethods, UploadOptions, UploadProgress } from './upload/upload.js';
+export type { UploadSource } from './upload/source.js';
+export type { WalkMethods, WalkOptions, WalkEntryType } from './walk/walk.js';
+
+// The API surface's types: models (`User`, `File`, ...), parameters (`UserListParams`, ...), namespaces.
+export type * from './generated/index.js';

@@ -1,4 +1,3 @@
-import type { RetryPolicy } from '../core/retry-policy.js';
 import type { RequestCore, RequestSpec, Scalar } from '../core/types.js';
 import { pumpPages } from '../pagination/page-pump.js';
 import { Paginated } from '../pagination/paginated.js';
@@ -16,7 +15,6 @@ export interface ApiDefaults {
   prefetch: number;
   /** `per_page` sent when a list call does not give one (capped at the operation's max). */
   perPage: number | undefined;
-  retry: RetryPolicy;
   /** Throws `ConfigurationError` when the client has no credentials for an authenticated call. */
   assertAuth: (op: OperationSpec) => void;
 }
@@ -61,7 +59,7 @@ export function createApiContext(core: RequestCore, defaults: ApiDefaults): ApiC
       if (options.maxPageBytes !== undefined && !(Number.isInteger(options.maxPageBytes) && options.maxPageBytes >= 1024)) {
         throw new InvalidParameterError(op.id, 'maxPageBytes', 'must be an integer of at least 1024 (bytes)');
       }
-      const fetcher = filesPageFetcher(core, spec, validate, defaults.retry, options.maxPageBytes);
+      const fetcher = filesPageFetcher(core, spec, validate, options.maxPageBytes);
       const perPage = (spec.query?.per_page as number | undefined) ?? undefined;
       const pumpOptions = { ...options, prefetch: options.prefetch ?? defaults.prefetch, pageSize: perPage };
       return new Paginated((demand) => pumpPages(fetcher, pumpOptions, demand));

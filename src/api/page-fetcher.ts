@@ -1,6 +1,4 @@
-import { NetworkError, ResponseValidationError, TimeoutError } from '../errors/client-errors.js';
-import { delay } from '../core/delay.js';
-import { backoffDelay, type RetryPolicy } from '../core/retry-policy.js';
+import { withRetries } from '../core/retry.js';
 import type { OpenResponse, RequestCore, RequestSpec } from '../core/types.js';
 import type { PageFetcher } from '../pagination/types.js';
 import { validateList, type RecordValidator } from './validate.js';
@@ -13,19 +11,15 @@ export function nextCursorOf(headers: Headers): string | undefined {
 /**
  * The page fetcher of a Files.com list operation: sends `cursor` in the query, takes the
  * cursors from the headers, and reads and validates the body on demand. A body that breaks
- * off or arrives truncated is fetched again (same cursor), within the retry policy; the
- * head's cursors then become those of the response that was read.
+ * off, stalls or arrives truncated is fetched again (same cursor); the request and its
+ * refetches share one retry budget. The head's cursors then become those of the response
+ * that was read.
  */
-export function filesPageFetcher<T>(
-  core: RequestCore,
-  spec: RequestSpec,
-  validate: RecordValidator,
-  retry: RetryPolicy,
-  maxBytes?: number,
-): PageFetcher<T> {
+export function filesPageFetcher<T>(core: RequestCore, spec: RequestSpec, validate: RecordValidator, maxBytes?: number): PageFetcher<T> {
   const operation = spec.operation ?? spec.path;
   return async (cursor, signal) => {
-    const open = () => core.open({ ...spec, query: { ...spec.query, cursor }, signal });
+    const budget = core.budget({ method: spec.method }, signal);
+    const open = () => core.open({ ...spec, query: { ...spec.query, cursor }, signal, budget });
     let response: OpenResponse = await open();
     return {
       // Getters: after a refetch, the cursors are those of the response whose body was read.
@@ -36,21 +30,15 @@ export function filesPageFetcher<T>(
         return response.headers.get('x-files-cursor-prev') || undefined;
       },
       discard: () => response.discard(),
-      items: async () => {
-        for (let attempt = 1; ; attempt++) {
-          try {
+      items: () =>
+        withRetries(
+          budget,
+          async (retry) => {
+            if (retry > 0) response = await open();
             return validateList(operation, await response.json({ maxBytes }), validate) as T[];
-          } catch (error) {
-            if (!isBrokenBody(error) || attempt > retry.limit) throw error;
-            await delay(backoffDelay(retry, attempt), signal);
-            response = await open();
-          }
-        }
-      },
+          },
+          { signal },
+        ),
     };
   };
-}
-
-function isBrokenBody(error: unknown): boolean {
-  return error instanceof NetworkError || error instanceof TimeoutError || (error instanceof ResponseValidationError && error.cause instanceof SyntaxError);
 }

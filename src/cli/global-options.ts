@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createClient, type FilesClient } from '../client/create-client.js';
+import { createClient, type FilesClient } from '../index.js';
 import type { CliIo } from './io.js';
 import type { MessageWriter } from './output/messages.js';
 import { retryCounter, type RetryCounter } from './retries.js';

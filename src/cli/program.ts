@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { VERSION } from '../version.js';
+import { VERSION } from '../index.js';
 import { downloadCommand } from './commands/download.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';

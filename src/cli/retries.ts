@@ -1,4 +1,4 @@
-import type { RetryEvent } from '../core/hooks.js';
+import type { RetryEvent } from '../index.js';
 import type { MessageWriter } from './output/messages.js';
 
 /** Counts the retries a command's client makes, and prints each one when asked. */

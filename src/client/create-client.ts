@@ -1,17 +1,13 @@
 import { createApiContext } from '../api/create-api-context.js';
 import type { ApiContext } from '../api/context.js';
 import { createRequestCore, type CoreSettings } from '../core/request-core.js';
-import { defaultRetryPolicy, type RetryPolicy } from '../core/retry-policy.js';
+import { defaultRetryPolicy, type RetryPolicy } from '../core/retry.js';
 import type { RequestCore } from '../core/types.js';
 import { ConfigurationError } from '../errors/client-errors.js';
-import type { FileExtras } from '../files/file-extras.js';
-import { createNamespaces, type ApiNamespaces } from '../generated/namespaces.js';
-import type { FilesNamespace } from '../generated/resources/files.js';
-import type { FoldersNamespace } from '../generated/resources/folders.js';
-import { VERSION } from '../version.js';
-import { attachExtras } from '../workflows/attach-extras.js';
-import type { FolderExtras } from '../workflows/folder-extras.js';
+import { createNamespaces } from '../generated/namespaces.js';
+import { VERSION } from './version.js';
 import { clientOptionsSchema, type ClientOptions } from './options.js';
+import { applyPlugins, builtinPlugins, type PluggedNamespaces, type PluginHost } from './plugins.js';
 
 /** Default of the `maxPageBytes` option: 256 MiB. */
 const DEFAULT_MAX_PAGE_BYTES = 256 * 1024 * 1024;
@@ -43,18 +39,16 @@ export interface ClientBase {
 }
 
 /**
- * A Files.com client: one namespace per resource (`users`, `folders`, `files`, ...);
- * `files` adds `downloadStream`, `downloadToFile` and `upload`, `folders` adds `walk`.
+ * A Files.com client: one namespace per resource (`users`, `folders`, `files`, ...), with
+ * the methods of the built-in plugins merged in: `files` adds `downloadStream`,
+ * `downloadToFile` and `upload`, `folders` adds `walk`.
  */
-export type FilesClient = ClientBase &
-  Omit<ApiNamespaces, 'files' | 'folders'> & {
-    files: FilesNamespace & FileExtras;
-    folders: FoldersNamespace & FolderExtras;
-  };
+export type FilesClient = ClientBase & PluggedNamespaces;
 
 /**
  * Creates a Files.com client. Options default from `FILESCOM_API_KEY` and
- * `FILESCOM_BASE_URL`. Clients share nothing: each has its own key, settings and connections.
+ * `FILESCOM_BASE_URL`. Clients share no state: each has its own key, settings, hooks and retry
+ * budgets. They do share the process's `fetch` connection pool (pass `fetch` for your own agent).
  *
  * @throws ConfigurationError naming the first invalid option.
  */
@@ -69,7 +63,6 @@ export function createClient(options: ClientOptions = {}): FilesClient {
     validation: resolved.validation ?? 'passthrough',
     prefetch: resolved.prefetch ?? 1,
     perPage: resolved.perPage,
-    retry: settings.retry,
     assertAuth: (op) => {
       if (auth === 'none' && !op.anonymous) {
         throw new ConfigurationError('apiKey', 'no API key: pass apiKey (or sessionId) or set FILESCOM_API_KEY');
@@ -77,13 +70,14 @@ export function createClient(options: ClientOptions = {}): FilesClient {
     },
   });
   const info: ClientInfo = Object.freeze({ baseUrl: settings.baseUrl, auth });
-  const namespaces = createNamespaces(api);
-  attachExtras(namespaces, { api, fetch: resolved.fetch });
-  const client = namespaces as unknown as FilesClient;
+  const client = createNamespaces(api) as unknown as FilesClient;
   Object.defineProperties(client, {
     info: { value: info },
     core: { value: core },
     api: { value: api },
+  });
+  applyPlugins(client as unknown as PluginHost, builtinPlugins);
+  Object.defineProperties(client, {
     with: { value: (more: ClientOptions) => createClient(derivedOptions(resolved, more)) },
     toJSON: { value: () => ({ ...info }) },
     [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `FilesClient ${JSON.stringify(info)}` },

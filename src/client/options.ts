@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ValidationMode } from '../api/context.js';
 import type { ClientHooks } from '../core/hooks.js';
-import type { RetryPolicy } from '../core/retry-policy.js';
+import type { RetryPolicy } from '../core/retry.js';
 
 /** Options of `createClient`. Every one is optional. */
 export interface ClientOptions {

@@ -1,21 +1,7 @@
-import { errorClassByFamily, FilesApiError, type ApiErrorDetails } from '../errors/api-errors.js';
-import { errorFamilies, type ErrorFamily } from '../generated/error-types.js';
+import { createApiError, type ApiErrorDetails, type FilesApiError } from '../errors/api-errors.js';
 import { readBody } from './read-body.js';
 import { noRedaction, redactDeep, type Redactor } from './redact.js';
-import { parseRetryAfter } from './retry-after.js';
-
-const familyByStatus: Record<number, ErrorFamily> = {
-  400: 'bad-request',
-  401: 'not-authenticated',
-  403: 'not-authorized',
-  404: 'not-found',
-  409: 'processing-failure',
-  422: 'processing-failure',
-  429: 'rate-limited',
-  502: 'service-unavailable',
-  503: 'service-unavailable',
-  504: 'service-unavailable',
-};
+import { parseRetryAfter } from './retry.js';
 
 /** Largest error body read, so a hostile or broken server cannot make us buffer gigabytes. */
 const MAX_ERROR_BODY = 64 * 1024;
@@ -39,19 +25,6 @@ export async function errorFromResponse(
   const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
   if (retryAfter !== null) details.retryAfter = retryAfter;
   return createApiError(details);
-}
-
-/** Builds the error of the right class for parsed details. */
-export function createApiError(details: ApiErrorDetails): FilesApiError {
-  const family = familyOf(details.type) ?? familyByStatus[details.status];
-  if (details.type === undefined && family) details.type = family;
-  const ErrorClass = family ? errorClassByFamily[family] : FilesApiError;
-  return new ErrorClass(details);
-}
-
-function familyOf(type: string | undefined): ErrorFamily | undefined {
-  const family = type?.split('/')[0];
-  return (errorFamilies as readonly string[]).includes(family ?? '') ? (family as ErrorFamily) : undefined;
 }
 
 /**

@@ -64,3 +64,59 @@ function join(chunks: Uint8Array[], size: number): Uint8Array {
   }
   return bytes;
 }
+
+/** Options of {@link guardBody}. */
+export interface GuardBodyOptions {
+  /** A chunk that takes longer than this errors the stream with `TimeoutError`. */
+  idleMs?: number;
+  /** Errors the stream with the signal's reason when it aborts, even if `fetch` would not. */
+  signal?: AbortSignal;
+  /** Names the body in messages, e.g. `files.downloadStream reports/q1.csv`. */
+  what: string;
+  /** Maps a read error (a connection broken mid-body) to the error the consumer sees. */
+  mapError: (error: unknown) => unknown;
+}
+
+/**
+ * A body stream for a consumer that reads it at its own pace (a download): it errors with
+ * `TimeoutError` when a chunk stalls, with the signal's reason on abort, and with
+ * `mapError(error)` when the connection breaks. Nothing is read ahead of the consumer.
+ */
+export function guardBody(body: ReadableStream<Uint8Array>, options: GuardBodyOptions): ReadableStream<Uint8Array> {
+  const { idleMs, signal, what } = options;
+  const reader = body.getReader();
+  let onAbort = (): void => {};
+  const aborted = signal
+    ? new Promise<never>((_, reject) => {
+        onAbort = () => reject(signal.reason);
+        if (signal.aborted) onAbort();
+        else signal.addEventListener('abort', onAbort, { once: true });
+      })
+    : undefined;
+  aborted?.catch(() => {});
+  const release = () => signal?.removeEventListener('abort', onAbort);
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          let read = reader.read();
+          if (idleMs !== undefined) read = withIdleTimeout(read, idleMs, `${what}: response body stalled for ${idleMs} ms`);
+          const step = await (aborted ? Promise.race([read, aborted]) : read);
+          if (step.done) {
+            release();
+            controller.close();
+          } else controller.enqueue(step.value);
+        } catch (error) {
+          release();
+          reader.cancel(error).catch(() => {});
+          controller.error(signal?.aborted ? signal.reason : error instanceof TimeoutError ? error : options.mapError(error));
+        }
+      },
+      cancel(reason) {
+        release();
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

@@ -2,13 +2,12 @@ import ky, { HTTPError, TimeoutError as KyTimeoutError, type Options as KyOption
 import { NetworkError, RedirectError, ResponseTooLargeError, ResponseValidationError, TimeoutError } from '../errors/client-errors.js';
 import { FilesError } from '../errors/files-error.js';
 import { errorFromResponse } from './error-from-response.js';
-import { readBody, type ReadBodyOptions } from './read-body.js';
-import { emit, redactHeaders, type ClientHooks } from './hooks.js';
+import { guardBody, readBody, type ReadBodyOptions } from './read-body.js';
+import { emit, redactHeaders, SECRET_HEADERS, type ClientHooks } from './hooks.js';
 import { describeNetworkFailure, networkCode, originOf } from './network-cause.js';
 import { createRedactor, type Redactor } from './redact.js';
-import { RetryPlanner } from './retry-planner.js';
-import type { RetryPolicy } from './retry-policy.js';
-import type { CoreResponse, HttpMethod, OpenResponse, RequestCore, RequestSpec } from './types.js';
+import { RetryBudget, type RetriedRequest, type RetryPolicy } from './retry.js';
+import type { CoreResponse, HttpMethod, OpenResponse, PresignedRequestSpec, RequestCore, RequestSpec } from './types.js';
 import { buildUrl } from './url.js';
 
 /** Settings of the request core (everything but the secrets). */
@@ -43,92 +42,101 @@ export interface CoreSecrets {
 export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets): RequestCore {
   const baseHeaders = headersFor(settings, secrets);
   const redact = createRedactor([secrets.apiKey, secrets.sessionId]);
+  const budget = (request: RetriedRequest, signal?: AbortSignal, overrides?: Partial<RetryPolicy>) =>
+    new RetryBudget(overrides ? { ...settings.retry, ...overrides } : settings.retry, request, signal);
 
   async function open(spec: RequestSpec): Promise<OpenResponse> {
     const url = buildUrl(settings.baseUrl, spec.path, spec.pathParams, spec.query);
-    const response = await send(url, spec);
-    return openResponse(response, spec.operation, spec.timeout ?? settings.timeout, settings.maxPageBytes, redact);
-  }
-
-  async function send(url: string, spec: RequestSpec): Promise<Response> {
-    const planner = new RetryPlanner(settings.retry, spec.signal, spec);
     const headers = { ...baseHeaders };
-    // What hooks see: the URL without the client's secrets (a user may put one in a query).
-    const shownUrl = redact(url);
     if (spec.anonymous) {
       delete headers['X-FilesAPI-Key'];
       delete headers['X-FilesAPI-Auth'];
     }
+    const response = await send(url, spec, {
+      headers,
+      json: spec.body,
+      // Never follow a redirect: fetch would send the auth headers to whatever host it names.
+      // A 3xx is refused with RedirectError (translateError).
+      redirect: 'manual',
+      // What hooks see: the URL without the client's secrets (a user may put one in a query).
+      shownUrl: redact(url),
+    });
+    return openResponse(response, spec, spec.timeout ?? settings.timeout, settings.maxPageBytes, redact);
+  }
+
+  async function openPresigned(spec: PresignedRequestSpec): Promise<OpenResponse> {
+    const headers: Record<string, string> = { 'User-Agent': settings.userAgent };
+    for (const [name, value] of Object.entries(spec.headers ?? {})) {
+      if (!SECRET_HEADERS.includes(name.toLowerCase())) headers[name] = value;
+    }
+    const response = await send(spec.url, spec, {
+      headers,
+      bytes: spec.body,
+      redirect: 'follow',
+      // The query of a presigned URL is its signature: hooks never see it.
+      shownUrl: withoutQuery(spec.url),
+    });
+    return openResponse(response, spec, spec.timeout ?? settings.timeout, settings.maxPageBytes, redact);
+  }
+
+  /**
+   * The one request lifecycle: ky sends, with the timeout to the response headers, the
+   * abort signal and the retries of the request's budget; hooks see every attempt; whatever
+   * fails becomes a typed error (or the signal's reason).
+   */
+  async function send(url: string, spec: RequestSpec | PresignedRequestSpec, how: SendOptions): Promise<Response> {
+    const retries = spec.budget ?? budget({ method: spec.method, idempotent: 'idempotent' in spec ? spec.idempotent : undefined }, spec.signal);
+    const event = { operation: spec.operation, method: spec.method, url: how.shownUrl };
     // afterResponse is emitted here, not from a ky afterResponse hook: ky clones (tees) the
     // body of every response it hands to such a hook, which costs a copy of every page.
     let attempt = 0;
     let startedAt = 0;
-    const responded = (status: number, at: number) =>
-      emit(settings.hooks.afterResponse, {
-        operation: spec.operation,
-        method: spec.method,
-        url: shownUrl,
-        status,
-        durationMs: performance.now() - startedAt,
-        attempt: at,
-      });
+    const responded = (status: number) =>
+      emit(settings.hooks.afterResponse, { ...event, status, durationMs: performance.now() - startedAt, attempt });
     const options: KyOptions = {
       method: spec.method,
-      headers,
+      headers: how.headers,
       signal: spec.signal,
       timeout: spec.timeout ?? settings.timeout,
       throwHttpErrors: true,
-      fetch: settings.fetch,
-      // Never follow a redirect: fetch would send the auth headers to whatever host it names.
-      // A 3xx is refused with RedirectError (translateError).
-      redirect: 'manual',
+      fetch: ('fetch' in spec ? spec.fetch : undefined) ?? settings.fetch,
+      redirect: how.redirect,
+      credentials: 'omit',
       retry: {
-        limit: settings.retry.limit,
-        // Every method reaches the planner, which decides by method (429 and 503 with
-        // Retry-After are retried for all; the rest for repeatable requests only).
+        limit: retries.policy.limit,
+        // Every method reaches the budget, which decides (see core/retry.ts).
         methods: ALL_METHODS,
-        statusCodes: [...settings.retry.statusCodes],
+        statusCodes: [...retries.policy.statusCodes],
         afterStatusCodes: [],
-        retryOnTimeout: settings.retry.retryOnTimeout,
-        shouldRetry: ({ error, retryCount }) => planner.shouldRetry(error, retryCount),
-        delay: () => planner.delay(),
+        retryOnTimeout: retries.policy.retryOnTimeout,
+        shouldRetry: ({ error }) => retries.plan(error) !== undefined,
+        delay: () => retries.last?.delayMs ?? 0,
       },
       hooks: {
         beforeRequest: [
-          (request, _o, { retryCount }) => {
-            attempt = retryCount;
+          (request) => {
+            attempt = retries.retries;
             startedAt = performance.now();
-            emit(settings.hooks.beforeRequest, {
-              operation: spec.operation,
-              method: spec.method,
-              url: shownUrl,
-              headers: redactHeaders(request.headers, redact),
-              attempt: retryCount,
-            });
+            emit(settings.hooks.beforeRequest, { ...event, headers: redactHeaders(request.headers, redact), attempt });
           },
         ],
         beforeRetry: [
-          ({ error, retryCount }) => {
-            if (error instanceof HTTPError) responded(error.response.status, retryCount - 1);
-            emit(settings.hooks.beforeRetry, {
-              operation: spec.operation,
-              method: spec.method,
-              url: shownUrl,
-              attempt: retryCount,
-              delayMs: planner.delay(),
-              reason: planner.reason,
-            });
+          ({ error }) => {
+            if (error instanceof HTTPError) responded(error.response.status);
+            const plan = retries.last!;
+            emit(settings.hooks.beforeRetry, { ...event, attempt: plan.attempt, delayMs: plan.delayMs, reason: plan.reason });
           },
         ],
       },
     };
-    if (spec.body !== undefined) options.json = spec.body;
+    if (how.json !== undefined) options.json = how.json;
+    if (how.bytes !== undefined) options.body = how.bytes;
     try {
       const response = await ky(url, options);
-      responded(response.status, attempt);
+      responded(response.status);
       return response;
     } catch (error) {
-      if (error instanceof HTTPError) responded(error.response.status, attempt);
+      if (error instanceof HTTPError) responded(error.response.status);
       throw await translateError(error, spec, url, redact);
     }
   }
@@ -139,7 +147,23 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
     return { status: res.status, headers: res.headers, body };
   }
 
-  return { open, request };
+  return { open, openPresigned, request, budget };
+}
+
+/** How {@link createRequestCore}'s `send` sends one request. */
+interface SendOptions {
+  headers: Record<string, string>;
+  json?: unknown;
+  bytes?: Uint8Array;
+  redirect: 'manual' | 'follow';
+  /** The URL as hooks show it. */
+  shownUrl: string;
+}
+
+/** A URL without its query (a presigned URL's signature), for hooks. */
+function withoutQuery(url: string): string {
+  const at = url.indexOf('?');
+  return at < 0 ? url : `${url.slice(0, at)}?[redacted]`;
 }
 
 type KyRetryMethods = NonNullable<Exclude<KyOptions['retry'], number | undefined>['methods']>;
@@ -160,7 +184,7 @@ function headersFor(settings: CoreSettings, secrets: CoreSecrets): Record<string
  * Maps whatever ky or fetch threw to a files-stream error; an abort stays the signal's reason.
  * Server text and error messages pass through `redact` before they enter the error.
  */
-async function translateError(error: unknown, spec: RequestSpec, url: string, redact: Redactor): Promise<unknown> {
+async function translateError(error: unknown, spec: RequestSpec | PresignedRequestSpec, url: string, redact: Redactor): Promise<unknown> {
   if (spec.signal?.aborted) return spec.signal.reason;
   if (error instanceof HTTPError) {
     if (isRedirect(error.response)) return redirectError(error.response, spec, url, redact);
@@ -186,7 +210,7 @@ function isRedirect(response: Response): boolean {
 }
 
 /** The error of a refused redirect: status and target origin, never the target's path or query. */
-function redirectError(response: Response, spec: RequestSpec, url: string, redact: Redactor): RedirectError {
+function redirectError(response: Response, spec: RequestSpec | PresignedRequestSpec, url: string, redact: Redactor): RedirectError {
   response.body?.cancel().catch(() => {});
   const location = response.headers.get('location');
   const target = location ? originOf(location, url) : undefined;
@@ -198,8 +222,8 @@ function redirectError(response: Response, spec: RequestSpec, url: string, redac
   });
 }
 
-function describe(spec: RequestSpec): string {
-  return spec.operation ?? `${spec.method} ${spec.path}`;
+function describe(spec: RequestSpec | PresignedRequestSpec): string {
+  return spec.operation ?? ('path' in spec ? `${spec.method} ${spec.path}` : spec.method);
 }
 
 function networkReason(error: unknown): string {
@@ -221,12 +245,17 @@ function safeCause(error: unknown, redact: Redactor = (text) => text): unknown {
 /** Wraps a response whose headers have arrived; its body is read on demand. */
 function openResponse(
   response: Response,
-  operation: string | undefined,
+  spec: RequestSpec | PresignedRequestSpec,
   timeout: number | false,
   maxBytes: number,
   redact: Redactor,
 ): OpenResponse {
-  const what = operation ?? 'response';
+  const what = spec.operation ?? 'response';
+  const broken = (error: unknown) =>
+    new NetworkError(`${what}: response body broken off: ${redact(networkReason(error))}`, {
+      cause: safeCause(error, redact),
+      code: networkCode(error),
+    });
   return {
     status: response.status,
     headers: response.headers,
@@ -243,11 +272,7 @@ function openResponse(
         text = await readText(response, { idleMs: timeout === false ? undefined : timeout, maxBytes: limit, tooLarge, what });
       } catch (error) {
         if (error instanceof FilesError || (error instanceof Error && error.name === 'AbortError')) throw error;
-        const code = networkCode(error);
-        throw new NetworkError(`${what}: response body broken off: ${redact(networkReason(error))}`, {
-          cause: safeCause(error, redact),
-          code,
-        });
+        throw broken(error);
       }
       if (text === '') return undefined;
       try {
@@ -258,7 +283,14 @@ function openResponse(
         });
       }
     },
-    stream: () => response.body,
+    stream: () =>
+      response.body &&
+      guardBody(response.body, {
+        idleMs: timeout === false ? undefined : timeout,
+        signal: spec.signal,
+        what,
+        mapError: (error) => (error instanceof FilesError ? error : broken(error)),
+      }),
     discard: () => {
       response.body?.cancel().catch(() => {});
     },

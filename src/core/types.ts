@@ -1,3 +1,5 @@
+import type { RetriedRequest, RetryBudget, RetryPolicy } from './retry.js';
+
 /** HTTP methods the Files.com API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD';
 
@@ -31,6 +33,36 @@ export interface RequestSpec {
   idempotent?: boolean;
   /** Name of the operation for errors and hooks, e.g. `users.list`. */
   operation?: string;
+  /**
+   * The retries of the logical request this send belongs to (a page and the refetches of its
+   * body): shared, so every layer draws on one budget. Default: a fresh one per send.
+   */
+  budget?: RetryBudget;
+}
+
+/**
+ * A request to a presigned URL (a File's `download_uri`, an upload part's `upload_uri`). It
+ * goes through the same lifecycle as API requests (timeout, retries, abort, hooks, typed
+ * errors), but the URL carries its own authorisation: no API key, session or cookie is sent,
+ * and redirects are followed (there is nothing to leak). Hooks see the URL without its query.
+ */
+export interface PresignedRequestSpec {
+  method: HttpMethod;
+  /** The presigned URL, used as given. */
+  url: string;
+  /** Headers the server asked for (an upload part's `headers`); auth headers are dropped. */
+  headers?: Record<string, string>;
+  /** The bytes to send (an upload part). */
+  body?: Uint8Array;
+  signal?: AbortSignal;
+  /** Timeout in ms to the response headers, overriding the client's; `false` for none. */
+  timeout?: number | false;
+  /** Names the transfer in errors and hooks, e.g. `files.downloadStream reports/q1.csv`. */
+  operation: string;
+  /** A `fetch` for this transfer alone (default: the client's). */
+  fetch?: typeof globalThis.fetch;
+  /** See {@link RequestSpec.budget}. */
+  budget?: RetryBudget;
 }
 
 /** A completed response: status, headers and the parsed JSON body (`undefined` when empty). */
@@ -49,7 +81,11 @@ export interface OpenResponse {
    * and with `ResponseTooLargeError` past `maxBytes` (default: the client's `maxPageBytes`).
    */
   json(options?: { maxBytes?: number }): Promise<unknown>;
-  /** The raw body stream, for downloads. */
+  /**
+   * The body as a stream, for downloads: it errors with `TimeoutError` when a chunk stalls
+   * longer than the request's timeout, with the signal's reason on abort, and with
+   * `NetworkError` when the connection breaks.
+   */
   stream(): ReadableStream<Uint8Array> | null;
   /** Releases the body without reading it. */
   discard(): void;
@@ -61,4 +97,8 @@ export interface RequestCore {
   request<B = unknown>(spec: RequestSpec): Promise<CoreResponse<B>>;
   /** Sends a request and resolves as soon as the response headers arrive. */
   open(spec: RequestSpec): Promise<OpenResponse>;
+  /** Sends a request to a presigned URL and resolves as soon as the response headers arrive. */
+  openPresigned(spec: PresignedRequestSpec): Promise<OpenResponse>;
+  /** A fresh retry budget under the client's policy, for a request made of several sends. */
+  budget(request: RetriedRequest, signal?: AbortSignal, overrides?: Partial<RetryPolicy>): RetryBudget;
 }

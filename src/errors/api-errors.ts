@@ -34,6 +34,8 @@ export class FilesApiError extends FilesError {
   readonly status: number;
   /** Error type (`family/name` or family); typed as the union of documented types. */
   readonly type: FilesErrorType | undefined;
+  /** The family of the error: from its `type`, else from the HTTP status (`undefined` for an unusual status). */
+  readonly family: ErrorFamily | undefined;
   readonly title: string | undefined;
   readonly detail: string | undefined;
   readonly instance: string | undefined;
@@ -46,7 +48,8 @@ export class FilesApiError extends FilesError {
   constructor(details: ApiErrorDetails, options: FilesErrorOptions = {}) {
     super(apiErrorMessage(details), options);
     this.status = details.status;
-    this.type = details.type;
+    this.family = familyOf(details.type, details.status);
+    this.type = details.type ?? this.family;
     this.title = details.title;
     this.detail = details.detail;
     this.instance = details.instance;
@@ -61,7 +64,8 @@ export class FilesApiError extends FilesError {
 function apiErrorMessage(d: ApiErrorDetails): string {
   const where = d.operation ? `${d.operation}: ` : '';
   const what = d.error ?? d.detail ?? d.title ?? 'request failed';
-  const type = d.type ? ` (${d.type})` : '';
+  const shown = d.type ?? familyOf(undefined, d.status);
+  const type = shown ? ` (${shown})` : '';
   return `${where}HTTP ${d.status}${type}: ${what}`;
 }
 
@@ -109,3 +113,31 @@ export const errorClassByFamily: Record<ErrorFamily, typeof FilesApiError> = {
   'service-unavailable': ServiceUnavailableError,
   'site-configuration': SiteConfigurationError,
 };
+
+/** The family of the statuses whose body names none. */
+const familyByStatus: Readonly<Record<number, ErrorFamily>> = {
+  400: 'bad-request',
+  401: 'not-authenticated',
+  403: 'not-authorized',
+  404: 'not-found',
+  409: 'processing-failure',
+  422: 'processing-failure',
+  429: 'rate-limited',
+  502: 'service-unavailable',
+  503: 'service-unavailable',
+  504: 'service-unavailable',
+};
+
+/** The one derivation of an error's family: from its `type` when that names a known one, else from the HTTP status. */
+export function familyOf(type: string | undefined, status: number): ErrorFamily | undefined {
+  const named = type?.split('/', 1)[0];
+  if (named !== undefined && Object.hasOwn(errorClassByFamily, named)) return named as ErrorFamily;
+  return familyByStatus[status];
+}
+
+/** Builds the error of the right class (by family) for parsed details. */
+export function createApiError(details: ApiErrorDetails): FilesApiError {
+  const family = familyOf(details.type, details.status);
+  const ErrorClass = family ? errorClassByFamily[family] : FilesApiError;
+  return new ErrorClass(details);
+}

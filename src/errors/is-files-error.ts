@@ -11,6 +11,6 @@ export function isFilesError(err: unknown, type: FilesErrorType): err is FilesAp
 export function isFilesError(err: unknown, type?: FilesErrorType): boolean {
   if (!(err instanceof FilesError)) return false;
   if (type === undefined) return true;
-  if (!(err instanceof FilesApiError) || err.type === undefined) return false;
-  return err.type === type || (!type.includes('/') && err.type.startsWith(`${type}/`));
+  if (!(err instanceof FilesApiError)) return false;
+  return err.type === type || err.family === type;
 }

@@ -1,7 +1,4 @@
-// Platform-neutral path helpers. The local-file-system helpers (`resolveInside`, `findSymlink`,
-// `makeFolderInside`) are in `./local.js`, which needs Node, and deliberately not re-exported here.
-export { normalizePath, pathsEqual, toComparable } from './normalize.js';
-export { relativeRemotePath } from './relative-remote-path.js';
-export { transliterateLatin } from './transliterate.js';
-export { UnsafePathError, type UnsafePathErrorOptions, type UnsafePathReason } from './unsafe-path-error.js';
-export { unsafePathReason } from './unsafe-path-reason.js';
+// Platform-neutral path rules. The local-file-system helpers (`resolveInside`, `findSymlink`,
+// `makeFolderInside`) are in `./node/local.js`, which needs Node, and deliberately not re-exported here.
+export { normalizePath, pathsEqual, toComparable, transliterateLatin } from './normalize.js';
+export { relativeRemotePath, safeRelativePath, unsafePathReason } from './remote.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../src/core/retry-after.js';
+import { parseRetryAfter } from '../../src/core/retry.js';
 import { hasShared, readShared } from '../helpers/shared.js';
 
 const vectorsFile = 'conformance/header_test_data.json';

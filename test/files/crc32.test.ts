@@ -1,6 +1,6 @@
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32 } from '../../src/files/crc32.js';
+import { crc32 } from '../../src/download/crc32.js';
 
 describe('crc32 (table implementation)', () => {
   it('matches known values', () => {

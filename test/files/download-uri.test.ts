@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-import { downloadUriExpiry, isDownloadUriExpired } from '../../src/files/download-uri.js';
+import { downloadUriExpiry, isDownloadUriExpired } from '../../src/download/download-uri.js';
 
 interface UrlVectors {
   substitute_urls: string[];

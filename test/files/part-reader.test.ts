@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PartReader } from '../../src/files/part-reader.js';
+import { PartReader } from '../../src/upload/source.js';
 
 async function* chunks(sizes: number[]): AsyncGenerator<Uint8Array> {
   let value = 0;

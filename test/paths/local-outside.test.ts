@@ -12,8 +12,8 @@ vi.mock('node:path', async (importOriginal) => {
   return { ...path, default: { ...path, resolve }, resolve };
 });
 
-const { resolveInside } = await import('../../src/paths/local.js');
-const { UnsafePathError } = await import('../../src/paths/unsafe-path-error.js');
+const { resolveInside } = await import('../../src/paths/node/local.js');
+const { UnsafePathError } = await import('../../src/errors/client-errors.js');
 
 describe('resolveInside, when resolution lands outside the folder', () => {
   it.each(['escape', 'a/escape', 'itself'])('refuses %j as outside', (name) => {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { FilesError } from '../../src/errors/files-error.js';
-import { findSymlink, makeFolderInside, relativeRemotePath, resolveInside } from '../../src/paths/local.js';
-import { UnsafePathError, type UnsafePathReason } from '../../src/paths/unsafe-path-error.js';
-import { unsafePathReason } from '../../src/paths/unsafe-path-reason.js';
+import { findSymlink, makeFolderInside, resolveInside } from '../../src/paths/node/local.js';
+import { UnsafePathError, type UnsafePathReason } from '../../src/errors/client-errors.js';
+import { relativeRemotePath, unsafePathReason } from '../../src/paths/remote.js';
 
 const localDir = join(tmpdir(), 'files-stream-export');
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { normalizePath, pathsEqual, toComparable } from '../../src/paths/normalize.js';
-import { transliterateLatin } from '../../src/paths/transliterate.js';
+import { transliterateLatin } from '../../src/paths/normalize.js';
 
 const conformanceDir = fileURLToPath(new URL('../../../shared/conformance/', import.meta.url));
 const vectorsFile = join(conformanceDir, 'normalization_for_comparison_test_data.json');

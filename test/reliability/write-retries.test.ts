@@ -12,8 +12,8 @@ import {
   RateLimitedError,
   ServiceUnavailableError,
   type ClientOptions,
-  type HttpMethod,
 } from '../../src/index.js';
+import type { HttpMethod } from '../../src/extend.js';
 import { createEmulator, type Emulator, type EmulatorServer } from '../../src/testing/index.js';
 import { md5, testBytes } from '../workflows/support/emulated.js';
 import { captureUnhandled, settle } from './support/process-state.js';

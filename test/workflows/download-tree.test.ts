@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { http, HttpResponse, passthrough } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { createClient, downloadTree, FilesApiError, type DownloadTreeResult, type FilesClient } from '../../src/index.js';
-import { UnsafePathError } from '../../src/paths/unsafe-path-error.js';
+import { UnsafePathError } from '../../src/errors/client-errors.js';
 import { createEmulator, type Emulator } from '../../src/testing/index.js';
 import { useMswServer } from '../helpers/msw.js';
 import { EMULATOR_BASE, emulated, listTree, operationCount, useTempDirs } from './support/emulated.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PathClaims, type PathClaim } from '../../src/workflows/path-claims.js';
+import { PathClaims, type PathClaim } from '../../src/tree/path-claims.js';
 
 type Entry = [path: string, type: 'file' | 'directory'];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UnsafePathError } from '../../src/paths/unsafe-path-error.js';
-import { safeRelativePath } from '../../src/workflows/safe-relative-path.js';
+import { UnsafePathError } from '../../src/errors/client-errors.js';
+import { safeRelativePath } from '../../src/paths/remote.js';
 
 describe('safeRelativePath', () => {
   it('gives the part below the root, remote spelling kept', () => {

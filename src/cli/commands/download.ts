@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { downloadTree, type DownloadTreeResult } from '../../workflows/download-tree.js';
+import { downloadTree, type DownloadTreeResult } from '../../index.js';
 import { commandClient, globalOptions, showProgress } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { positiveInt } from '../option-parsers.js';

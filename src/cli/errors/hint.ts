@@ -1,5 +1,5 @@
-import { FilesApiError } from '../../errors/api-errors.js';
-import { NetworkError, TimeoutError } from '../../errors/client-errors.js';
+import { FilesApiError } from '../../index.js';
+import { NetworkError, TimeoutError } from '../../index.js';
 
 const FAMILY_HINTS: Readonly<Record<string, string>> = {
   'not-authenticated': 'check FILESCOM_API_KEY and FILESCOM_BASE_URL (or --api-key / --base-url)',

@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
-import { FilesApiError } from '../../errors/api-errors.js';
-import { ConfigurationError, InvalidParameterError } from '../../errors/client-errors.js';
+import { FilesApiError } from '../../index.js';
+import { ConfigurationError, InvalidParameterError } from '../../index.js';
 import { CheckpointError } from '../checkpoint/checkpoint-error.js';
 import { ExitCode, type ExitCodeValue } from '../exit-code.js';
 import { hintFor } from './hint.js';

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { FilesClient } from '../../client/create-client.js';
+import type { FilesClient } from '../../index.js';
 import type { RecordEncoder } from '../format/encoder.js';
 import { ndjsonEncoder } from '../format/ndjson.js';
 import type { MessageWriter } from '../output/messages.js';

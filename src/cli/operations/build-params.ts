@@ -1,5 +1,5 @@
-import type { OperationSpec } from '../../api/operation.js';
-import { InvalidParameterError } from '../../errors/client-errors.js';
+import type { OperationSpec } from '../../extend.js';
+import { InvalidParameterError } from '../../index.js';
 import { arrayElementType, coerceValue } from './coerce.js';
 
 /** A `name=value` pair from the command line. */

@@ -1,4 +1,4 @@
-import { apiOperations, type ApiOperationInfo } from '../../generated/manifest.js';
+import { apiOperations, type ApiOperationInfo } from '../../extend.js';
 
 /**
  * The CLI name of an operation: the namespace alone for a namespace's `list`

@@ -1,7 +1,7 @@
-import type { ListCallOptions } from '../../api/context.js';
-import type { FilesClient } from '../../client/create-client.js';
-import type { ApiOperationInfo } from '../../generated/manifest.js';
-import type { Paginated } from '../../pagination/paginated.js';
+import type { ListCallOptions } from '../../index.js';
+import type { FilesClient } from '../../index.js';
+import type { ApiOperationInfo } from '../../extend.js';
+import type { Paginated } from '../../index.js';
 
 type ListMethod = (...args: unknown[]) => Paginated<unknown>;
 

@@ -1,5 +1,5 @@
-import type { OperationSpec } from '../../api/operation.js';
-import type { ApiOperationInfo } from '../../generated/manifest.js';
+import type { OperationSpec } from '../../extend.js';
+import type { ApiOperationInfo } from '../../extend.js';
 import { UsageError } from '../errors/usage-error.js';
 import { exportableOperations, findOperation, operationName } from './catalog.js';
 import { specOf } from './spec-of.js';

@@ -1,6 +1,6 @@
-import type { OperationSpec } from '../../api/operation.js';
-import type { ApiOperationInfo } from '../../generated/manifest.js';
-import { operationSpecs } from '../../generated/operation-specs.js';
+import type { OperationSpec } from '../../extend.js';
+import type { ApiOperationInfo } from '../../extend.js';
+import { operationSpecs } from '../../extend.js';
 
 /** The generated `OperationSpec` of an operation (its parameters and their types). */
 export function specOf(info: ApiOperationInfo): OperationSpec {

@@ -1,11 +1,11 @@
+/** Folder walks: every entry below a folder, as one lazy listing (`client.folders.walk`). */
 import type { File } from '../generated/models/file.js';
 import type { FolderListForParams, FoldersNamespace } from '../generated/resources/folders.js';
-import { Paginated } from '../pagination/paginated.js';
 import type { Demand } from '../pagination/page-pump.js';
+import { Paginated } from '../pagination/paginated.js';
 import type { Page } from '../pagination/types.js';
 import { normalizePath } from '../paths/normalize.js';
-import { relativeRemotePath } from '../paths/relative-remote-path.js';
-import { PageQueue } from './page-queue.js';
+import { relativeRemotePath } from '../paths/remote.js';
 
 /** Which entries a walk yields. */
 export type WalkEntryType = 'file' | 'directory' | 'all';
@@ -149,4 +149,78 @@ function isBelow(folder: string, path: string | null | undefined): path is strin
 function positive(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`walk: ${name} must be a positive integer, got ${value}`);
   return value;
+}
+
+/**
+ * A bounded hand-over queue between producers (folder listings) and one consumer. `push`
+ * waits while the queue is full, so producers never run further ahead of the consumer
+ * than `capacity` items; `take` waits for an item, the end, or an error.
+ */
+class PageQueue<T> {
+  readonly #capacity: number;
+  readonly #items: T[] = [];
+  #closed = false;
+  #error: { reason: unknown } | undefined;
+  #takers: (() => void)[] = [];
+  #pushers: (() => void)[] = [];
+
+  /** A queue of at most `capacity` waiting items (at least 1). */
+  constructor(capacity: number) {
+    this.#capacity = Math.max(1, capacity);
+  }
+
+  /** Adds an item, waiting while the queue is full. Rejects once the queue has failed. */
+  async push(item: T): Promise<void> {
+    while (this.#items.length >= this.#capacity && !this.#error) {
+      await new Promise<void>((resolve) => this.#pushers.push(resolve));
+    }
+    if (this.#error) throw this.#error.reason;
+    this.#items.push(item);
+    this.#wake(this.#takers);
+  }
+
+  /** The next item; `undefined` once the queue is closed and empty. Rejects once it has failed. */
+  async take(): Promise<T | undefined> {
+    while (this.#items.length === 0 && !this.#closed && !this.#error) {
+      await new Promise<void>((resolve) => this.#takers.push(resolve));
+    }
+    if (this.#error) throw this.#error.reason;
+    const item = this.#items.shift();
+    this.#wake(this.#pushers);
+    return item;
+  }
+
+  /** No more items will come: `take` drains what is left, then returns `undefined`. */
+  close(): void {
+    this.#closed = true;
+    this.#wake(this.#takers);
+  }
+
+  /** Fails the queue: waiting and later `push` and `take` calls reject with `reason`. The first failure wins. */
+  fail(reason: unknown): void {
+    this.#error ??= { reason };
+    this.#items.length = 0;
+    this.#wake(this.#takers);
+    this.#wake(this.#pushers);
+  }
+
+  #wake(waiters: (() => void)[]): void {
+    const all = waiters.splice(0);
+    for (const wake of all) wake();
+  }
+}
+
+/** The walk method `client.folders` has besides the generated operations. */
+export interface WalkMethods {
+  /**
+   * Every file and folder below `path`, streamed breadth first with bounded listing
+   * concurrency (see {@link walk} for the order and the options).
+   * @example for await (const f of client.folders.walk('reports', { type: 'file' })) console.log(f.path);
+   */
+  walk(path: string, options?: WalkOptions): Paginated<File>;
+}
+
+/** The plugin that adds {@link WalkMethods} to `client.folders`. */
+export function walkPlugin(client: { folders: FoldersNamespace }): { folders: WalkMethods } {
+  return { folders: { walk: (path, options) => walk(client.folders, path, options) } };
 }

@@ -1,13 +1,20 @@
+/**
+ * Uploads, the part flow of the official SDKs: the API requests go through the API context,
+ * the bytes of each part through the request core to the part's presigned `upload_uri`.
+ */
 import type { ApiContext, CallOptions } from '../api/context.js';
+import type { OperationSpec } from '../api/operation.js';
+import type { RetryPolicy } from '../core/retry.js';
+import type { RequestCore } from '../core/types.js';
+import { NotAuthenticatedError, NotAuthorizedError } from '../errors/api-errors.js';
 import { FilesError } from '../errors/files-error.js';
 import type { File } from '../generated/models/file.js';
-import type { FileUploadPart } from '../generated/models/file-upload-part.js';
-import type { FilesNamespace } from '../generated/resources/files.js';
-import type { FetchLike } from './fetch-presigned.js';
-import { PartReader } from './part-reader.js';
-import { sendPart } from './send-part.js';
-import { uploadPartOp } from './upload-part-op.js';
-import { openSource, type UploadSource } from './upload-source.js';
+import { FileUploadPartSchema, type FileUploadPart } from '../generated/models/file-upload-part.js';
+import { fileCreateOp, type FilesNamespace } from '../generated/resources/files.js';
+import { openSource, PartReader, type UploadSource } from './source.js';
+
+/** A `fetch` implementation: the global one, or one given to the client or the call. */
+type FetchLike = typeof globalThis.fetch;
 
 /** Progress of an upload, reported after each part the server accepted. */
 export interface UploadProgress {
@@ -25,9 +32,9 @@ export interface UploadOptions {
   provided_mtime?: string | Date;
   /** Parts sent at once (the server may force 1 with `parallel_parts: false`). Default 3. */
   concurrency?: number;
-  /** Retries of each failed part. Default 3. */
+  /** Retries of each failed part (the client's retry rules; see README). Default 3. */
   partRetries?: number;
-  /** First retry delay of a part in ms, doubling each time. Default 500. */
+  /** First retry delay of a part in ms, doubling each time, with jitter. Default 500. */
   partRetryDelayMs?: number;
   /** Called after each accepted part. */
   onProgress?: (progress: UploadProgress) => void;
@@ -35,15 +42,31 @@ export interface UploadOptions {
   signal?: AbortSignal;
   /** The `fetch` for the presigned part URLs. Default: the client's `fetch` option, else the global one. */
   fetch?: FetchLike;
-  /** Timeout in ms to each part's response headers; `false` for none. Default 60,000. */
+  /** Timeout in ms to each part's response headers; `false` for none. Default: the client's `timeout`. */
   timeout?: number | false;
 }
 
 /** What the upload needs of a client. */
 export interface UploadDeps {
-  api: ApiContext;
-  files: Pick<FilesNamespace, 'create'>;
-  fetch?: FetchLike;
+  readonly core: RequestCore;
+  readonly api: ApiContext;
+  readonly files: Pick<FilesNamespace, 'create'>;
+}
+
+/** The upload method `client.files` has besides the generated operations. */
+export interface UploadMethods {
+  /**
+   * Uploads a local file (path, Node only), bytes, a Blob, a web stream or an async
+   * iterable of bytes, in parts sent with bounded concurrency. Resolves to the new File.
+   * @example await client.files.upload('inbox/data.csv', './data.csv', { mkdir_parents: true });
+   */
+  upload(path: string, source: UploadSource, options?: UploadOptions): Promise<File>;
+}
+
+/** The plugin that adds {@link UploadMethods} to `client.files`. */
+export function uploadPlugin(client: { core: RequestCore; api: ApiContext; files: FilesNamespace }): { files: UploadMethods } {
+  const deps: UploadDeps = { core: client.core, api: client.api, get files() { return client.files; } };
+  return { files: { upload: (path, source, options) => upload(deps, path, source, options) } };
 }
 
 /** Part size used when the server names none: 5 MiB, Files.com's. */
@@ -88,9 +111,8 @@ export async function upload(
       deps.api.call(uploadPartOp, [path], { action: 'put', ...params }, call) as Promise<FileUploadPart>;
     const first = await openPart({ mkdir_parents: options.mkdir_parents }, callOptions);
     const ref = requireRef(first, path);
-    const total = await sendParts(path, first, new PartReader(opened.chunks), {
+    const total = await sendParts(deps.core, path, first, new PartReader(opened.chunks), {
       ...options,
-      fetch: options.fetch ?? deps.fetch,
       signal: controller.signal,
       describe: (part) => openPart({ part, ref }),
       onAbortAll: (reason) => controller.abort(reason),
@@ -119,7 +141,7 @@ interface SendPartsOptions extends UploadOptions {
 }
 
 /** Reads and sends every part with bounded concurrency; resolves to the byte count. */
-async function sendParts(path: string, first: FileUploadPart, reader: PartReader, options: SendPartsOptions): Promise<number> {
+async function sendParts(core: RequestCore, path: string, first: FileUploadPart, reader: PartReader, options: SendPartsOptions): Promise<number> {
   const concurrency = first.parallel_parts === false ? 1 : Math.max(1, options.concurrency ?? 3);
   const inFlight = new Set<Promise<void>>();
   const progress: UploadProgress = { bytes: 0, parts: 0 };
@@ -146,9 +168,9 @@ async function sendParts(path: string, first: FileUploadPart, reader: PartReader
         failure ??= { error };
         options.onAbortAll(error);
       };
-      const task: Promise<void> = sendPart(path, number, descriptor, bytes, {
-        retries: first.retry_parts === false ? 0 : (options.partRetries ?? 3),
-        retryDelayMs: options.partRetryDelayMs ?? 500,
+      const retries = { limit: first.retry_parts === false ? 0 : (options.partRetries ?? 3), backoffMs: options.partRetryDelayMs ?? 500 };
+      const task: Promise<void> = sendPart(core, path, number, descriptor, bytes, {
+        retries,
         signal: options.signal,
         fetch: options.fetch,
         timeout: options.timeout,
@@ -176,4 +198,72 @@ function requireRef(part: FileUploadPart, path: string): string {
 
 function mtimeParam(value: string | Date | undefined): string | undefined {
   return value instanceof Date ? value.toISOString() : value;
+}
+
+/**
+ * `POST /files/{path}` with `action: 'put'`: the generated `files.create` operation (same
+ * parameters, checked the same way) answering a FileUploadPart instead of a File, so the
+ * part's fields (`upload_uri`, `ref`, `partsize`, ...) are validated against their own model.
+ */
+const uploadPartOp: OperationSpec = {
+  ...fileCreateOp,
+  id: 'files.upload',
+  returns: { model: 'FileUploadPart', array: false, schema: () => FileUploadPartSchema },
+};
+
+/** How a part is sent and retried. */
+interface PartSendOptions {
+  /** The client's retry policy, changed for parts (`partRetries`, `partRetryDelayMs`). */
+  retries: Partial<RetryPolicy>;
+  signal: AbortSignal;
+  fetch?: FetchLike;
+  timeout?: number | false;
+  /** Asks the server again for this part (a fresh `upload_uri`, after a 401 or 403). */
+  refresh: () => Promise<FileUploadPart>;
+}
+
+/**
+ * Sends one part's bytes to its `upload_uri` with the part's `http_method` (default `PUT`)
+ * and `headers`, never the API key, through the request core: a failure a retry can fix is
+ * retried there (the part is safe to send again); a 401 or 403 (the URL expired) gets one
+ * fresh part descriptor and one more try.
+ *
+ * @throws The typed error of the last attempt, or the signal's reason.
+ */
+async function sendPart(core: RequestCore, path: string, number: number, part: FileUploadPart, bytes: Uint8Array, options: PartSendOptions): Promise<void> {
+  const operation = `files.upload ${path} part ${number}`;
+  const method = (part.http_method || 'PUT').toUpperCase() as 'PUT';
+  const budget = core.budget({ method, idempotent: true }, options.signal, options.retries);
+  let descriptor = part;
+  for (let refreshed = false; ; refreshed = true) {
+    try {
+      const response = await core.openPresigned({
+        method: (descriptor.http_method || 'PUT').toUpperCase() as 'PUT',
+        url: requireUri(descriptor, operation),
+        headers: stringHeaders(descriptor.headers),
+        body: bytes,
+        signal: options.signal,
+        timeout: options.timeout,
+        fetch: options.fetch,
+        operation,
+        budget,
+      });
+      await response.stream()?.pipeTo(new WritableStream()).catch(() => {});
+      return;
+    } catch (error) {
+      if (refreshed || !(error instanceof NotAuthenticatedError || error instanceof NotAuthorizedError)) throw error;
+      descriptor = await options.refresh();
+    }
+  }
+}
+
+function requireUri(part: FileUploadPart, operation: string): string {
+  if (!part.upload_uri) throw new FilesError(`${operation}: the server gave no upload_uri`);
+  return part.upload_uri;
+}
+
+function stringHeaders(headers: FileUploadPart['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) if (value != null) out[name] = String(value);
+  return out;
 }

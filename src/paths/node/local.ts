@@ -4,10 +4,8 @@ import type { Stats } from 'node:fs';
 import { lstat, mkdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
-import { UnsafePathError } from './unsafe-path-error.js';
-import { unsafePathReason } from './unsafe-path-reason.js';
-
-export { relativeRemotePath } from './relative-remote-path.js';
+import { UnsafePathError } from '../../errors/client-errors.js';
+import { unsafePathReason } from '../remote.js';
 
 /**
  * Maps a server-supplied relative path (`/`-separated, as {@link relativeRemotePath}

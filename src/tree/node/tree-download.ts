@@ -2,14 +2,13 @@
 import { lstat, mkdir, readdir, realpath, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
-import { delay } from '../../core/delay.js';
-import { FilesApiError } from '../../errors/api-errors.js';
-import { NetworkError, TimeoutError } from '../../errors/client-errors.js';
-import { IntegrityError } from '../../files/integrity-error.js';
-import { remoteMtime } from '../../files/remote-mtime.js';
+import { remoteMtime } from '../../download/download.js';
+import { WITHIN, type SaveDownloadOptions } from '../../download/node/download-to-file.js';
+import { isTempFileName } from '../../download/node/temp-file.js';
+import { UnsafePathError } from '../../errors/client-errors.js';
 import type { File } from '../../generated/models/file.js';
-import { findSymlink, makeFolderInside, resolveInside } from '../../paths/local.js';
-import { UnsafePathError } from '../../paths/unsafe-path-error.js';
+import { findSymlink, makeFolderInside, resolveInside } from '../../paths/node/local.js';
+import { safeRelativePath } from '../../paths/remote.js';
 import type {
   DownloadTreeCounts,
   DownloadTreeOptions,
@@ -19,10 +18,7 @@ import type {
   TreeClient,
   TreeError,
 } from '../download-tree.js';
-import { forEachBounded } from '../for-each-bounded.js';
-import { safeRelativePath } from '../safe-relative-path.js';
 import { PathClaims } from '../path-claims.js';
-import { WITHIN, type SaveDownloadOptions } from './save-download.js';
 
 const POLICIES: readonly OverwritePolicy[] = ['if-changed', 'always', 'never'];
 
@@ -52,7 +48,7 @@ export async function runTreeDownload(
     if (error !== undefined) errors.push({ path, error });
     options.onProgress?.({ ...counts, path, outcome });
   };
-  const download: SaveDownloadOptions = { ...options.download, signal, [WITHIN]: root };
+  const download: SaveDownloadOptions = { retries: options.retries ?? 2, ...options.download, signal, [WITHIN]: root };
 
   const handle = async (entry: File): Promise<void> => {
     signal?.throwIfAborted(); // entries picked before an abort start nothing
@@ -76,8 +72,7 @@ export async function runTreeDownload(
       if (link !== undefined) return note(serverPath, 'refused', new UnsafePathError(serverPath, 'symlink', { link }));
       if (type === 'directory') return;
       if (await isCurrent(local, entry, overwrite)) return note(serverPath, 'skipped');
-      const attempt = () => client.files.downloadToFile(serverPath, local, download);
-      const { bytes } = await withRetries(attempt, options.retries ?? 2, signal);
+      const { bytes } = await client.files.downloadToFile(serverPath, local, download);
       counts.bytes += bytes;
       note(serverPath, 'downloaded');
     } catch (error) {
@@ -107,9 +102,6 @@ async function isCurrent(local: string, entry: File, overwrite: OverwritePolicy)
   return info.size === entry.size && Math.abs(info.mtimeMs - mtime.getTime()) < 1000;
 }
 
-/** The temporary files `saveDownload` writes: `.<name>.<12 hex digits>.download`. */
-const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.download$/;
-
 /**
  * Creates local folders below the (real) target folder, each at most once per run, never
  * through a symbolic link, and removes the temporary files a killed earlier run left in
@@ -137,7 +129,7 @@ class FolderMaker {
   async #make(folder: string): Promise<string | undefined> {
     const link = await makeFolderInside(this.#root, folder);
     if (link !== undefined) return link;
-    const stale = (await readdir(folder, { withFileTypes: true })).filter((e) => !e.isDirectory() && TEMP_FILE.test(e.name));
+    const stale = (await readdir(folder, { withFileTypes: true })).filter((e) => !e.isDirectory() && isTempFileName(e.name));
     if (stale.length === 0) return undefined;
     // Checked again right before removing: a folder swapped for a link since is left alone.
     const swapped = await findSymlink(this.#root, folder);
@@ -147,19 +139,43 @@ class FolderMaker {
   }
 }
 
-/** Retries what a retry can fix: network failures, timeouts, short or corrupt bodies, 429 and 5xx. */
-async function withRetries<T>(attempt: () => Promise<T>, retries: number, signal: AbortSignal | undefined): Promise<T> {
-  for (let n = 0; ; n++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (signal?.aborted || n >= retries || !transient(error)) throw error;
-      await delay(Math.min(8_000, 500 * 2 ** n), signal);
+/**
+ * Runs `task` for each item of an async iterable with at most `concurrency` tasks in
+ * flight, pulling the next item only when a slot is free (so the source is never drained
+ * ahead of the work). The first task error, source error or abort stops pulling, lets the
+ * running tasks settle, closes the source, and rejects with that error (the signal's reason
+ * for an abort).
+ */
+export async function forEachBounded<T>(
+  items: AsyncIterable<T>,
+  concurrency: number,
+  task: (item: T) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const running = new Set<Promise<void>>();
+  const iterator = items[Symbol.asyncIterator]();
+  let failure: { error: unknown } | undefined;
+  let exhausted = false;
+  try {
+    while (!failure) {
+      signal?.throwIfAborted();
+      const step = await iterator.next();
+      if (step.done) {
+        exhausted = true;
+        break;
+      }
+      const run: Promise<void> = task(step.value)
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => running.delete(run));
+      running.add(run);
+      while (running.size >= concurrency && !failure) await Promise.race(running);
     }
+  } catch (error) {
+    failure ??= { error: signal?.aborted ? signal.reason : error };
   }
-}
-
-function transient(error: unknown): boolean {
-  if (error instanceof NetworkError || error instanceof TimeoutError || error instanceof IntegrityError) return true;
-  return error instanceof FilesApiError && (error.status === 429 || error.status >= 500);
+  await Promise.all(running);
+  if (!exhausted) await iterator.return?.().catch(() => {});
+  if (failure) throw failure.error;
 }

@@ -1,7 +1,7 @@
 import type { File } from '../generated/models/file.js';
 import type { Paginated } from '../pagination/paginated.js';
-import type { DownloadToFileOptions, DownloadToFileResult } from '../files/download-to-file.js';
-import type { WalkOptions } from './walk.js';
+import type { DownloadToFileOptions, DownloadToFileResult } from '../download/download.js';
+import type { WalkOptions } from '../walk/walk.js';
 
 /** When a local file that already exists is downloaded again. */
 export type OverwritePolicy = 'if-changed' | 'always' | 'never';

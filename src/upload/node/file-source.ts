@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 
-import type { ByteSource } from '../../files/upload-source.js';
+import type { ByteSource } from '../source.js';
 
 /** Chunk size of file reads: 1 MiB, so a 5 MiB part takes a handful of reads. */
 const READ_CHUNK = 1024 * 1024;

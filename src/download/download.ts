@@ -1,0 +1,204 @@
+/**
+ * Downloads: the bytes of a File from its presigned `download_uri`, through the request
+ * core. `downloadStream` works on every platform; `downloadToFile` loads its Node half
+ * (`node/download-to-file.ts`) on first use.
+ */
+import type { RequestCore } from '../core/types.js';
+import { NotAuthenticatedError, NotAuthorizedError } from '../errors/api-errors.js';
+import { FilesError, IntegrityError } from '../errors/index.js';
+import type { File } from '../generated/models/file.js';
+import type { FilesNamespace } from '../generated/resources/files.js';
+import { isDownloadUriExpired } from './download-uri.js';
+
+/** A `fetch` implementation: the global one, or one given to the client or the call. */
+export type FetchLike = typeof globalThis.fetch;
+
+/** Options of `client.files.downloadStream`. */
+export interface DownloadStreamOptions {
+  /** Cancels the metadata request, the download request and the body. */
+  signal?: AbortSignal;
+  /**
+   * Timeout in ms to the download's response headers, and between two chunks of its body;
+   * `false` for none. Default: the client's `timeout`.
+   */
+  timeout?: number | false;
+  /** A `fetch` for the presigned URL alone. Default: the client's `fetch` option, else the global one. */
+  fetch?: FetchLike;
+  /**
+   * Error the stream with `IntegrityError` when it carries more or fewer bytes than the
+   * record's `size`. Default `true`.
+   */
+  verifySize?: boolean;
+  /** Count a `download_uri` as expired this many seconds before it does. Default 10. */
+  refreshMarginSeconds?: number;
+  /** The current time (for tests). Default: the system clock. */
+  now?: () => Date;
+}
+
+/** What `client.files.downloadStream` resolves to. */
+export interface DownloadStreamResult {
+  /** The file's bytes as they arrive (nothing is buffered). Cancel it to stop the download. */
+  stream: ReadableStream<Uint8Array>;
+  /** The File record the bytes belong to: `size`, `mtime`, `provided_mtime`, `crc32` and `md5` when the server has them. */
+  file: File;
+}
+
+/** Options of `client.files.downloadToFile`. */
+export interface DownloadToFileOptions extends Omit<DownloadStreamOptions, 'verifySize'> {
+  /** Check the `md5` and `crc32` the record carries (the size is always checked). Default `true`. */
+  checksums?: boolean;
+  /** Give the file the record's `provided_mtime` (else `mtime`) as its modification time. Default `true`. */
+  preserveMtime?: boolean;
+  /** Flush the file to disk before renaming it into place (survives power loss, costs time). Default `false`. */
+  fsync?: boolean;
+  /**
+   * Downloads of the whole file again after its body broke off, stalled or failed its
+   * checks (the client's retry rules and backoff). Default 2.
+   */
+  retries?: number;
+}
+
+/** What `client.files.downloadToFile` resolves to. */
+export interface DownloadToFileResult {
+  /** The File record the bytes belong to. */
+  file: File;
+  /** The absolute local path written. */
+  path: string;
+  /** Bytes written. */
+  bytes: number;
+}
+
+/** The download methods `client.files` has besides the generated operations. */
+export interface DownloadMethods {
+  /**
+   * Streams a file's bytes from its presigned `download_uri` (fetched again when expired,
+   * and once more after a 401/403). Resolves as soon as the response headers are in.
+   * @example const { stream, file } = await client.files.downloadStream('reports/q1.csv');
+   */
+  downloadStream(path: string, options?: DownloadStreamOptions): Promise<DownloadStreamResult>;
+  /**
+   * Downloads a file to a local path through a temporary file renamed on success, checking
+   * size, md5 and crc32. Node only (loads `node:fs` on first call).
+   * @example await client.files.downloadToFile('reports/q1.csv', './q1.csv');
+   */
+  downloadToFile(path: string, dest: string, options?: DownloadToFileOptions): Promise<DownloadToFileResult>;
+}
+
+/** What a download needs of a client: its request core and the generated `files.download`. */
+export interface DownloadDeps {
+  readonly core: RequestCore;
+  readonly files: Pick<FilesNamespace, 'download'>;
+}
+
+/** The plugin that adds {@link DownloadMethods} to `client.files`. */
+export function downloadPlugin(client: { core: RequestCore; files: FilesNamespace }): { files: DownloadMethods } {
+  const deps: DownloadDeps = { core: client.core, get files() { return client.files; } };
+  return {
+    files: {
+      downloadStream: (path, options) => downloadStream(deps, path, options),
+      downloadToFile: async (path, dest, options) => {
+        const { saveDownload } = await import('./node/download-to-file.js');
+        return saveDownload(deps, path, dest, options);
+      },
+    },
+  };
+}
+
+/**
+ * Streams a file's bytes: fetches its record (`GET /files/{path}`, again when the
+ * `download_uri` has expired or is about to), then the bytes from the presigned
+ * `download_uri` through the request core (retries, timeout, abort, hooks) without the API
+ * key. A 401 or 403 from that URL (it expired in flight) gets one fresh record and one more try.
+ *
+ * @throws The typed error of the metadata request or of the download's response
+ * (`NotAuthorizedError`, `NotFoundError`, ...), `NetworkError`, `TimeoutError`, or the
+ * signal's reason.
+ */
+export async function downloadStream(deps: DownloadDeps, path: string, options: DownloadStreamOptions = {}): Promise<DownloadStreamResult> {
+  const operation = `files.downloadStream ${path}`;
+  const { signal } = options;
+  let file = await fetchDownloadRecord(deps.files, path, options);
+  const get = (url: string) =>
+    deps.core.openPresigned({ method: 'GET', url, signal, timeout: options.timeout, fetch: options.fetch, operation });
+  let response;
+  try {
+    response = await get(file.download_uri);
+  } catch (error) {
+    if (!(error instanceof NotAuthenticatedError || error instanceof NotAuthorizedError)) throw error;
+    file = withDownloadUri(await deps.files.download(path, {}, { signal }), path);
+    response = await get(file.download_uri);
+  }
+  const body = response.stream() ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+  const verify = (options.verifySize ?? true) && typeof file.size === 'number';
+  return { stream: verify ? body.pipeThrough(lengthCheck(path, file.size!)) : body, file };
+}
+
+/** A File record that carries a `download_uri`. */
+type DownloadableFile = File & { download_uri: string };
+
+/** Default margin before a `download_uri`'s expiry at which it is fetched again, in seconds. */
+const REFRESH_MARGIN_SECONDS = 10;
+
+/**
+ * Fetches a File's record with a usable `download_uri` (`GET /files/{path}`): when the URI
+ * it gets has expired, or expires within the margin, it asks once more. (A URI that still
+ * looks expired after that is used anyway: the local clock may be off.)
+ *
+ * @throws FilesError when the record has no `download_uri` (a folder, say), or the typed
+ * error of the metadata request.
+ */
+async function fetchDownloadRecord(
+  files: Pick<FilesNamespace, 'download'>,
+  path: string,
+  options: DownloadStreamOptions,
+): Promise<DownloadableFile> {
+  const { signal } = options;
+  const margin = options.refreshMarginSeconds ?? REFRESH_MARGIN_SECONDS;
+  let file = await files.download(path, {}, { signal });
+  if (file.download_uri && isDownloadUriExpired(file.download_uri, options.now?.() ?? new Date(), margin)) {
+    file = await files.download(path, {}, { signal });
+  }
+  return withDownloadUri(file, path);
+}
+
+/** The record, checked to carry a `download_uri`. */
+function withDownloadUri(file: File, path: string): DownloadableFile {
+  if (typeof file.download_uri !== 'string' || file.download_uri === '') {
+    const what = file.type === 'directory' ? 'is a folder' : 'came without a download_uri';
+    throw new FilesError(`download ${path}: ${what}`);
+  }
+  return file as DownloadableFile;
+}
+
+/**
+ * A pass-through stream that errors with {@link IntegrityError} (`check: 'size'`) when the
+ * bytes through it are more than `expected` (as soon as they are) or fewer (at the end).
+ * Catches a body cut short by a proxy or a dropped connection that still ended cleanly.
+ */
+function lengthCheck(path: string, expected: number): TransformStream<Uint8Array, Uint8Array> {
+  let seen = 0;
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      seen += chunk.byteLength;
+      if (seen > expected) controller.error(new IntegrityError(path, 'size', expected, seen));
+      else controller.enqueue(chunk);
+    },
+    flush(controller) {
+      if (seen !== expected) controller.error(new IntegrityError(path, 'size', expected, seen));
+    },
+  });
+}
+
+/**
+ * The modification time a download should carry: the File's `provided_mtime` (the time the
+ * uploading client gave, which Files.com keeps so syncs preserve it) when set, else its
+ * `mtime` (the server's). `undefined` when neither parses.
+ */
+export function remoteMtime(file: Pick<File, 'mtime' | 'provided_mtime'>): Date | undefined {
+  for (const value of [file.provided_mtime, file.mtime]) {
+    if (!value) continue;
+    const time = new Date(value);
+    if (!Number.isNaN(time.getTime())) return time;
+  }
+  return undefined;
+}

@@ -1,0 +1,71 @@
+// The public surface: the root entry exports what scripts use, nothing more. A new value
+// export must be added here on purpose; internals go to `files-stream/extend`.
+import { describe, expect, it } from 'vitest';
+import * as extend from '../../src/extend.js';
+import * as root from '../../src/index.js';
+import * as schemas from '../../src/schemas.js';
+
+describe('public surface', () => {
+  it('the root exports exactly these values', () => {
+    expect(Object.keys(root).sort()).toEqual([
+      'BadRequestError',
+      'ConfigurationError',
+      'DEFAULT_BASE_URL',
+      'FilesApiError',
+      'FilesError',
+      'IntegrityError',
+      'InvalidParameterError',
+      'NetworkError',
+      'NotAuthenticatedError',
+      'NotAuthorizedError',
+      'NotFoundError',
+      'Paginated',
+      'PaginationError',
+      'ProcessingFailureError',
+      'RateLimitedError',
+      'RedirectError',
+      'ResponseTooLargeError',
+      'ResponseValidationError',
+      'ServiceUnavailableError',
+      'SiteConfigurationError',
+      'TimeoutError',
+      'UnsafePathError',
+      'VERSION',
+      'createClient',
+      'downloadTree',
+      'isFilesError',
+      'normalizePath',
+      'pathsEqual',
+      'toComparable',
+    ]);
+  });
+
+  it('files-stream/schemas holds one zod schema per model, and nothing else', () => {
+    const names = Object.keys(schemas);
+    expect(names.length).toBe(149);
+    expect(names.every((n) => n.endsWith('Schema'))).toBe(true);
+    expect(typeof schemas.UserSchema.safeParse).toBe('function');
+  });
+
+  it('files-stream/extend holds the extension points', () => {
+    expect(Object.keys(extend).sort()).toEqual([
+      'RetryBudget',
+      'apiOperations',
+      'defaultRetryPolicy',
+      'encodeResumeCursor',
+      'errorClassByFamily',
+      'errorFamilies',
+      'errorFamilyOf',
+      'errorTypes',
+      'failureOf',
+      'familyOf',
+      'operationSpecs',
+      'parseResumeCursor',
+      'parseRetryAfter',
+      'pumpPages',
+      'retryDelay',
+      'withRetries',
+    ]);
+    expect(Object.keys(extend.operationSpecs)).toHaveLength(419);
+  });
+});
