@@ -1,13 +1,12 @@
 import type { HttpHandler } from 'msw';
-import { EmulatorCore } from './core.js';
-import type { FaultOptions } from './faults.js';
-import { normalizeSeed } from './hash.js';
-import { fromRequest } from './incoming.js';
-import { mswHandlers } from './msw.js';
-import type { EmulatorServer, ListenOptions } from './node-server.js';
+import { normalizeSeed } from './data/hash.js';
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options.js';
-import type { EmulatorStats, RequestLogEntry } from './request-log.js';
-import { toResponse } from './web.js';
+import type { FaultOptions } from './server/faults.js';
+import { mswHandlers } from './server/msw.js';
+import type { EmulatorServer, ListenOptions } from './server/node-server.js';
+import { RequestPipeline } from './server/pipeline.js';
+import type { EmulatorStats, RequestLogEntry } from './server/request-log.js';
+import { fromRequest, toResponse } from './server/web.js';
 
 /** A local Files.com: one in-memory site behind several front ends. */
 export interface Emulator {
@@ -51,36 +50,36 @@ export interface Emulator {
  */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const resolved = resolveOptions(options, normalizeSeed);
-  const core = new EmulatorCore(resolved);
+  const pipeline = new RequestPipeline(resolved);
   let handlers: HttpHandler[] | undefined;
-  const handle = async (request: Request) => toResponse(await core.dispatch(fromRequest(request)));
+  const handle = async (request: Request) => toResponse(await pipeline.dispatch(fromRequest(request)));
   return {
     options: resolved,
     apiKey: resolved.apiKey,
     baseUrl: resolved.baseUrl,
     handle,
     async fetch(input, init) {
-      const reply = await core.dispatch(fromRequest(new Request(input, init)));
+      const reply = await pipeline.dispatch(fromRequest(new Request(input, init)));
       if (reply.fault?.kind === 'reset') throw new TypeError('fetch failed', { cause: new Error('emulator: connection reset') });
       return toResponse(reply);
     },
     get handlers() {
-      return (handlers ??= mswHandlers(core, resolved.baseUrl));
+      return (handlers ??= mswHandlers(pipeline, resolved.baseUrl));
     },
     async listen(listenOptions) {
-      const { listen } = await import('./node-server.js');
-      return listen(core, listenOptions);
+      const { listen } = await import('./server/node-server.js');
+      return listen(pipeline, listenOptions);
     },
-    setFaults: (faults) => core.faults.set(faults),
+    setFaults: (faults) => pipeline.faults.set(faults),
     get faults() {
-      return core.faults.options;
+      return pipeline.faults.options;
     },
     get requests() {
-      return core.log.entries;
+      return pipeline.log.entries;
     },
     get stats() {
-      return core.log.stats;
+      return pipeline.log.stats;
     },
-    resetLog: () => core.log.reset(),
+    resetLog: () => pipeline.log.reset(),
   };
 }

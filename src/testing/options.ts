@@ -1,4 +1,4 @@
-import type { FaultOptions } from './faults.js';
+import type { FaultOptions } from './server/faults.js';
 
 /** Sizes of the synthetic files: uniform in `[min, max]` bytes, with a share of empty files. */
 export interface FileSizeOptions {

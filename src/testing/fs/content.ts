@@ -1,5 +1,5 @@
-import { mix32 } from '../hash.js';
-import { crc32Hex, crc32Update } from './crc32.js';
+import { crc32 } from '../../download/crc32.js';
+import { mix32 } from '../data/hash.js';
 import { Md5 } from './md5.js';
 
 /** File content: stored bytes (uploads) or bytes derived from a key (no memory per file). */
@@ -88,8 +88,8 @@ function computeChecksums(content: Content): Checksums {
   const md5 = new Md5();
   for (let at = 0; at < contentSize(content); at += CHUNK) {
     const chunk = readRange(content, at, Math.min(contentSize(content), at + CHUNK));
-    crc = crc32Update(crc, chunk);
+    crc = crc32(chunk, crc);
     md5.update(chunk);
   }
-  return { crc32: crc32Hex(crc), md5: md5.hex() };
+  return { crc32: crc.toString(16).padStart(8, '0'), md5: md5.hex() };
 }

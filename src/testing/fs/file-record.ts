@@ -1,6 +1,6 @@
-import type { JsonRecord } from '../collection.js';
-import { modelExample } from '../spec-facts.js';
-import { isoSeconds } from '../time.js';
+import type { JsonRecord } from '../data/collection.js';
+import { modelExample } from '../data/spec-facts.js';
+import { isoSeconds } from '../data/time.js';
 import { checksumsOf, contentSize } from './content.js';
 import type { FileEntry } from './store.js';
 

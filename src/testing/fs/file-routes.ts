@@ -1,26 +1,16 @@
-import { fail } from '../errors.js';
-import { boolParam, stringParam } from '../params.js';
-import { emptyReply, jsonReply } from '../reply.js';
-import type { ApiCall, RouteDef } from '../route.js';
-import type { Site } from '../site.js';
+import type { Site } from '../data/site.js';
+import { fail } from '../server/errors.js';
+import { boolParam, stringParam, timeParam } from '../server/params.js';
+import { emptyReply, jsonReply } from '../server/reply.js';
+import type { ApiCall, RouteDef } from '../server/routing.js';
 import { fileRecord } from './file-record.js';
-import { providedMtime } from './folder-routes.js';
-import { presign } from './presign.js';
+import { downloadUrl } from './presigned.js';
 import type { FileEntry } from './store.js';
-
-/** The path of the presigned URL that serves a file's bytes. */
-export function downloadResource(path: string): string {
-  return `/emulator/download/${encodeURIComponent(path)}`;
-}
 
 function entryAt(site: Site, path: string): FileEntry {
   const entry = site.files.stat(path);
   if (!entry) fail(404, 'not-found/file-not-found', `${path} not found.`);
   return entry;
-}
-
-function downloadUri(site: Site, call: ApiCall, entry: FileEntry): string {
-  return presign(site.secret, call.origin, downloadResource(entry.path), site.options.now(), site.options.urlTtlSeconds);
 }
 
 /** Routes of `/files` and `/file_actions` except uploads: download, metadata, update, delete, copy, move. */
@@ -43,7 +33,7 @@ export function fileRoutes(site: Site): RouteDef[] {
         if (entry.type === 'directory') fail(400, 'bad-request/cannot-download-directory', `${entry.path} is a folder.`);
         const action = stringParam(call.params, 'action');
         if (action === 'stat') return jsonReply(200, fileRecord(entry));
-        const uri = downloadUri(site, call, entry);
+        const uri = downloadUrl(site, call.origin, entry.path);
         if (action === 'redirect') return emptyReply(302, { location: uri });
         return jsonReply(200, fileRecord(entry, uri));
       },
@@ -53,7 +43,7 @@ export function fileRoutes(site: Site): RouteDef[] {
       path: '/file_actions/metadata/{path}',
       handle: (call) => {
         const entry = entryAt(site, call.pathParams['path'] ?? '');
-        return jsonReply(200, fileRecord(entry, entry.type === 'file' ? downloadUri(site, call, entry) : undefined));
+        return jsonReply(200, fileRecord(entry, entry.type === 'file' ? downloadUrl(site, call.origin, entry.path) : undefined));
       },
     },
     {
@@ -61,7 +51,7 @@ export function fileRoutes(site: Site): RouteDef[] {
       path: '/files/{path}',
       handle: ({ pathParams, params }) => {
         const entry = entryAt(site, pathParams['path'] ?? '');
-        const mtime = providedMtime(stringParam(params, 'provided_mtime'));
+        const mtime = timeParam(params, 'provided_mtime');
         const updated = entry.type === 'file' && mtime !== undefined ? store.writeFile(entry.path, entry.content!, { providedMtime: mtime }) : entry;
         return jsonReply(200, fileRecord(updated));
       },

@@ -1,6 +1,6 @@
 import { normalizePath, toComparable } from '../../paths/index.js';
-import { fail } from '../errors.js';
-import { hashString } from '../hash.js';
+import { fail } from '../server/errors.js';
+import { hashString } from '../data/hash.js';
 import type { Content } from './content.js';
 import type { DerivedTree } from './tree.js';
 

@@ -1,7 +1,7 @@
-import { hash3, Salt } from '../hash.js';
-import { fileStems, fileTypes, folderWords, pick } from '../names.js';
+import { hash3, Salt } from '../data/hash.js';
+import { fileStems, fileTypes, folderWords, pick } from '../data/names.js';
 import type { ResolvedOptions } from '../options.js';
-import { EPOCH_MS } from '../time.js';
+import { EPOCH_MS } from '../data/time.js';
 
 /** A node of the derived tree: folder `k` (0 is the root) or file `f`. */
 export type DerivedNode = { readonly kind: 'folder'; readonly index: number } | { readonly kind: 'file'; readonly index: number };

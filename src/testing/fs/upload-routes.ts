@@ -1,23 +1,17 @@
-import type { JsonRecord } from '../collection.js';
-import { fail } from '../errors.js';
-import { boolParam, intParam, stringParam, type Params } from '../params.js';
-import { jsonReply, type Reply } from '../reply.js';
-import type { ApiCall, RouteDef } from '../route.js';
-import type { Site } from '../site.js';
-import { modelExample } from '../spec-facts.js';
-import { isoSeconds } from '../time.js';
+import type { JsonRecord } from '../data/collection.js';
+import type { Site } from '../data/site.js';
+import { modelExample } from '../data/spec-facts.js';
+import { isoSeconds } from '../data/time.js';
+import { fail } from '../server/errors.js';
+import { boolParam, intParam, stringParam, timeParam, type Params } from '../server/params.js';
+import { jsonReply, type Reply } from '../server/reply.js';
+import type { ApiCall, RouteDef } from '../server/routing.js';
 import { fileRecord } from './file-record.js';
-import { providedMtime } from './folder-routes.js';
-import { presign } from './presign.js';
+import { uploadUrl } from './presigned.js';
 import type { UploadSession } from './uploads.js';
 
 /** Most parts an upload may have (`available_parts`). */
 const MAX_PARTS = 10_000;
-
-/** The path of the presigned URL that receives the bytes of one part. */
-export function uploadResource(ref: string, part: number): string {
-  return `/emulator/upload/${encodeURIComponent(ref)}/${part}`;
-}
 
 /** The FileUploadPart record of one part: where and how to send its bytes. */
 function partRecord(site: Site, call: ApiCall, session: UploadSession, part: number): JsonRecord {
@@ -39,7 +33,7 @@ function partRecord(site: Site, call: ApiCall, session: UploadSession, part: num
     partsize: uploadPartSize,
     path: session.path,
     ref: session.ref,
-    upload_uri: presign(site.secret, call.origin, uploadResource(session.ref, part), now(), urlTtlSeconds),
+    upload_uri: uploadUrl(site, call.origin, session.ref, part),
   };
   delete record['direct_connection_info'];
   return record;
@@ -75,7 +69,7 @@ function endUpload(site: Site, path: string, params: Params): Reply {
   const mkdirParents = params['mkdir_parents'] === undefined ? session.mkdirParents : boolParam(params, 'mkdir_parents');
   const entry = site.files.writeFile(path || session.path, { kind: 'bytes', bytes }, {
     mkdirParents,
-    providedMtime: providedMtime(stringParam(params, 'provided_mtime')),
+    providedMtime: timeParam(params, 'provided_mtime'),
   });
   site.uploads.close(ref);
   return jsonReply(201, fileRecord(entry));

@@ -1,4 +1,4 @@
-import { hash3, Salt } from '../hash.js';
+import { hash3, Salt } from '../data/hash.js';
 
 /** An upload in progress: the parts received so far, keyed by part number. */
 export interface UploadSession {

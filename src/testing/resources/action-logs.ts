@@ -1,13 +1,12 @@
-import { Salt } from '../hash.js';
-import { listReply, type ListableCollection } from '../list-reply.js';
-import { interfaces, pick } from '../names.js';
-import type { RouteDef } from '../route.js';
-import type { Site } from '../site.js';
-import { modelExample } from '../spec-facts.js';
-import { TemplateSource } from '../template.js';
-import { EPOCH_MS, isoSeconds } from '../time.js';
+import { Salt } from '../data/hash.js';
+import { listReply, listable, type ListableCollection } from '../data/list-reply.js';
+import { interfaces, pick } from '../data/names.js';
+import type { Site } from '../data/site.js';
+import { modelExample } from '../data/spec-facts.js';
+import { TemplateSource } from '../data/template.js';
+import { EPOCH_MS, isoSeconds } from '../data/time.js';
+import type { RouteDef } from '../server/routing.js';
 import { eventBits, folderOf, ipOf } from './history.js';
-import { listable } from './listable.js';
 
 /** Action log records: `created_at` grows with the (internal) id; filters on folder, path, user, time. */
 export function createActionLogs(site: Site): ListableCollection {

@@ -1,15 +1,13 @@
-import { fail } from '../errors.js';
-import { hash3, Salt } from '../hash.js';
-import { listReply, type ListableCollection } from '../list-reply.js';
-import { intParam } from '../params.js';
-import { emptyReply, jsonReply } from '../reply.js';
-import type { RouteDef } from '../route.js';
-import type { Site } from '../site.js';
-import { modelExample } from '../spec-facts.js';
-import { TemplateSource } from '../template.js';
-import { EPOCH_MS, isoSeconds } from '../time.js';
-import { modelFields, recordId, requireParams } from './crud.js';
-import { listable } from './listable.js';
+import { hash3, Salt } from '../data/hash.js';
+import { listReply, listable, type ListableCollection } from '../data/list-reply.js';
+import type { Site } from '../data/site.js';
+import { modelExample } from '../data/spec-facts.js';
+import { TemplateSource } from '../data/template.js';
+import { EPOCH_MS, isoSeconds } from '../data/time.js';
+import { fail } from '../server/errors.js';
+import { intParam, modelFields, recordId, requireParams } from '../server/params.js';
+import { emptyReply, jsonReply } from '../server/reply.js';
+import type { RouteDef } from '../server/routing.js';
 
 /** API keys: named `Key {id}`, owned by derived users; the secret is never listed. */
 export function createApiKeys(site: Site): ListableCollection {

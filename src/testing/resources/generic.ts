@@ -1,11 +1,9 @@
-import { Collection } from '../collection.js';
-import { listReply, type ListableCollection } from '../list-reply.js';
-import { SortedIndexes } from '../ordering.js';
-import { emptyReply, jsonReply } from '../reply.js';
-import type { RouteDef } from '../route.js';
-import type { Site } from '../site.js';
-import { operationExample, operationId, operations, type ApiOperationInfo } from '../spec-facts.js';
-import { TemplateSource } from '../template.js';
+import { listReply, listable, type ListableCollection } from '../data/list-reply.js';
+import type { Site } from '../data/site.js';
+import { operationExample, operationId, operations, type ApiOperationInfo } from '../data/spec-facts.js';
+import { TemplateSource } from '../data/template.js';
+import { emptyReply, jsonReply } from '../server/reply.js';
+import type { RouteDef } from '../server/routing.js';
 
 /**
  * Non-paginated operations whose answer is an array (the manifest does not say so yet;
@@ -25,8 +23,7 @@ function statusOf(op: ApiOperationInfo, example: unknown): number {
 function exampleList(site: Site, op: ApiOperationInfo): ListableCollection {
   const example = (operationExample(op) ?? {}) as Record<string, unknown>;
   const derive: Record<string, (id: number) => unknown> = 'id' in example ? { id: (id) => id } : {};
-  const collection = new Collection(new TemplateSource(site.options.listSize, example, derive));
-  return { collection, indexes: new SortedIndexes(collection), capabilities: { perPageMax: op.perPageMax ?? 10_000 } };
+  return listable(new TemplateSource(site.options.listSize, example, derive), { perPageMax: op.perPageMax ?? 10_000 });
 }
 
 /**

@@ -1,14 +1,12 @@
-import { fail } from '../errors.js';
-import { hash3, Salt } from '../hash.js';
-import { listReply, type ListableCollection } from '../list-reply.js';
-import { boolParam, intParam } from '../params.js';
-import { emptyReply, jsonReply } from '../reply.js';
-import type { RouteDef } from '../route.js';
-import type { Site } from '../site.js';
-import { modelExample } from '../spec-facts.js';
-import { TemplateSource } from '../template.js';
-import { recordId, requireParams } from './crud.js';
-import { listable } from './listable.js';
+import { hash3, Salt } from '../data/hash.js';
+import { listReply, listable, type ListableCollection } from '../data/list-reply.js';
+import type { Site } from '../data/site.js';
+import { modelExample } from '../data/spec-facts.js';
+import { TemplateSource } from '../data/template.js';
+import { fail } from '../server/errors.js';
+import { boolParam, intParam, recordId, requireParams } from '../server/params.js';
+import { emptyReply, jsonReply } from '../server/reply.js';
+import type { RouteDef } from '../server/routing.js';
 
 /** Name fields of a membership, read from the user and the group on every read. */
 function nameFields(site: Site): Record<string, (id: number) => unknown> {

@@ -1,17 +1,15 @@
-import type { JsonRecord } from '../collection.js';
-import { fail } from '../errors.js';
-import { hash3, Salt } from '../hash.js';
-import { listReply, type ListableCollection } from '../list-reply.js';
-import { groupWords, pick } from '../names.js';
-import type { Params } from '../params.js';
-import { emptyReply, jsonReply } from '../reply.js';
-import type { RouteDef } from '../route.js';
-import type { Site } from '../site.js';
-import { modelExample } from '../spec-facts.js';
-import { TemplateSource } from '../template.js';
-import { modelFields, recordId, requireParams } from './crud.js';
+import type { JsonRecord } from '../data/collection.js';
+import { hash3, Salt } from '../data/hash.js';
+import { listReply, listable, type ListableCollection } from '../data/list-reply.js';
+import { groupWords, pick } from '../data/names.js';
+import type { Site } from '../data/site.js';
+import { modelExample } from '../data/spec-facts.js';
+import { TemplateSource } from '../data/template.js';
+import { fail } from '../server/errors.js';
+import { modelFields, recordId, requireParams, type Params } from '../server/params.js';
+import { emptyReply, jsonReply } from '../server/reply.js';
+import type { RouteDef } from '../server/routing.js';
 import { addMembership, membersOf } from './group-users.js';
-import { listable } from './listable.js';
 
 /** Member-derived fields of a group, recomputed on every read. */
 function memberFields(site: Site): Record<string, (id: number) => unknown> {

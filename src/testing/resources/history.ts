@@ -1,15 +1,14 @@
 import { toComparable } from '../../paths/index.js';
-import { fail } from '../errors.js';
-import { hash3, Salt } from '../hash.js';
-import { listReply, type ListableCollection } from '../list-reply.js';
-import { historyActions, interfaces, pick } from '../names.js';
-import { stringParam, type Params } from '../params.js';
-import type { RouteDef } from '../route.js';
-import type { Site } from '../site.js';
-import { modelExample } from '../spec-facts.js';
-import { TemplateSource } from '../template.js';
-import { EPOCH_MS, isoSeconds } from '../time.js';
-import { listable } from './listable.js';
+import { hash3, Salt } from '../data/hash.js';
+import { listReply, listable, type ListableCollection } from '../data/list-reply.js';
+import { historyActions, interfaces, pick } from '../data/names.js';
+import type { Site } from '../data/site.js';
+import { modelExample } from '../data/spec-facts.js';
+import { TemplateSource } from '../data/template.js';
+import { EPOCH_MS, isoSeconds } from '../data/time.js';
+import { fail } from '../server/errors.js';
+import { stringParam, type Params } from '../server/params.js';
+import type { RouteDef } from '../server/routing.js';
 
 /** Seconds between two derived history records (their `when` grows with the id). */
 const STEP_MS = 10_000;

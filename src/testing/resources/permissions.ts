@@ -1,17 +1,15 @@
 import { toComparable } from '../../paths/index.js';
-import { fail } from '../errors.js';
-import { hash3, Salt } from '../hash.js';
-import { listReply, type ListableCollection } from '../list-reply.js';
-import { permissionLevels, pick } from '../names.js';
-import { boolParam, stringParam } from '../params.js';
-import { emptyReply, jsonReply } from '../reply.js';
-import type { RouteDef } from '../route.js';
-import type { Site } from '../site.js';
-import { modelExample } from '../spec-facts.js';
-import { TemplateSource } from '../template.js';
-import { recordId, requireParams } from './crud.js';
+import { hash3, Salt } from '../data/hash.js';
+import { listReply, listable, type ListableCollection } from '../data/list-reply.js';
+import { permissionLevels, pick } from '../data/names.js';
+import type { Site } from '../data/site.js';
+import { modelExample } from '../data/spec-facts.js';
+import { TemplateSource } from '../data/template.js';
+import { fail } from '../server/errors.js';
+import { boolParam, stringParam, recordId, requireParams } from '../server/params.js';
+import { emptyReply, jsonReply } from '../server/reply.js';
+import type { RouteDef } from '../server/routing.js';
 import { membershipsOfUser } from './group-users.js';
-import { listable } from './listable.js';
 import { findUserByUsername } from './users.js';
 
 /** Name fields of a permission, read from its user or group on every read. */

@@ -1,10 +1,10 @@
-import { fail } from '../errors.js';
-import { hash3, Salt } from '../hash.js';
-import { stringParam } from '../params.js';
-import { emptyReply, jsonReply } from '../reply.js';
-import type { RouteDef } from '../route.js';
-import type { Site } from '../site.js';
-import { modelExample } from '../spec-facts.js';
+import { hash3, Salt } from '../data/hash.js';
+import type { Site } from '../data/site.js';
+import { modelExample } from '../data/spec-facts.js';
+import { fail } from '../server/errors.js';
+import { stringParam } from '../server/params.js';
+import { emptyReply, jsonReply } from '../server/reply.js';
+import type { RouteDef } from '../server/routing.js';
 import { findUserByUsername } from './users.js';
 
 /**

@@ -1,16 +1,15 @@
-import { Collection, type JsonRecord } from '../collection.js';
-import { fail } from '../errors.js';
-import { hash3, Salt } from '../hash.js';
-import { listReply, type ListableCollection } from '../list-reply.js';
-import { companies, firstNames, lastNames, pick } from '../names.js';
-import { SortedIndexes } from '../ordering.js';
-import { emptyReply, jsonReply } from '../reply.js';
-import type { RouteDef } from '../route.js';
-import type { Site } from '../site.js';
-import { modelExample } from '../spec-facts.js';
-import { TemplateSource } from '../template.js';
-import { EPOCH_MS, isoSeconds } from '../time.js';
-import { modelFields, recordId, requireParams } from './crud.js';
+import type { JsonRecord } from '../data/collection.js';
+import { hash3, Salt } from '../data/hash.js';
+import { listReply, listable, type ListableCollection } from '../data/list-reply.js';
+import { companies, firstNames, lastNames, pick } from '../data/names.js';
+import type { Site } from '../data/site.js';
+import { modelExample } from '../data/spec-facts.js';
+import { TemplateSource } from '../data/template.js';
+import { EPOCH_MS, isoSeconds } from '../data/time.js';
+import { fail } from '../server/errors.js';
+import { modelFields, recordId, requireParams } from '../server/params.js';
+import { emptyReply, jsonReply } from '../server/reply.js';
+import type { RouteDef } from '../server/routing.js';
 import { membershipsOfUser } from './group-users.js';
 
 interface UserBits {
@@ -78,25 +77,20 @@ export function createUsers(site: Site): ListableCollection {
     password_validity_days: (id) => ((bits(id).hash >>> 4) % 4) * 30,
     ...live,
   });
-  const collection = new Collection(source, live);
-  return {
-    collection,
-    indexes: new SortedIndexes(collection),
-    capabilities: {
-      perPageMax: 10_000,
-      sortFields: ['site_id', 'workspace_id', 'company', 'name', 'disabled', 'authenticate_until', 'username', 'email',
-        'site_admin', 'last_desktop_login_at', 'last_login_at', 'password_validity_days', 'ssl_required'],
-      filterFields: {
-        filter: ['username', 'name', 'email', 'company', 'site_admin', 'password_validity_days', 'ssl_required',
-          'last_login_at', 'authenticate_until', 'disabled', 'partner_id', 'primary_group_id', 'workspace_id'],
-        filter_prefix: ['username', 'name', 'email', 'company'],
-        filter_gt: ['password_validity_days', 'last_login_at', 'authenticate_until'],
-        filter_gteq: ['password_validity_days', 'last_login_at', 'authenticate_until'],
-        filter_lt: ['password_validity_days', 'last_login_at', 'authenticate_until'],
-        filter_lteq: ['password_validity_days', 'last_login_at', 'authenticate_until'],
-      },
+  return listable(source, {
+    perPageMax: 10_000,
+    sortFields: ['site_id', 'workspace_id', 'company', 'name', 'disabled', 'authenticate_until', 'username', 'email',
+      'site_admin', 'last_desktop_login_at', 'last_login_at', 'password_validity_days', 'ssl_required'],
+    filterFields: {
+      filter: ['username', 'name', 'email', 'company', 'site_admin', 'password_validity_days', 'ssl_required',
+        'last_login_at', 'authenticate_until', 'disabled', 'partner_id', 'primary_group_id', 'workspace_id'],
+      filter_prefix: ['username', 'name', 'email', 'company'],
+      filter_gt: ['password_validity_days', 'last_login_at', 'authenticate_until'],
+      filter_gteq: ['password_validity_days', 'last_login_at', 'authenticate_until'],
+      filter_lt: ['password_validity_days', 'last_login_at', 'authenticate_until'],
+      filter_lteq: ['password_validity_days', 'last_login_at', 'authenticate_until'],
     },
-  };
+  }, live);
 }
 
 /** The id of the user with this username (case-insensitive), or `undefined`. O(1) for derived users. */

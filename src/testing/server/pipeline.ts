@@ -1,21 +1,27 @@
-import { buildSite } from './build-site.js';
+import { Salt, hash3 } from '../data/hash.js';
+import { buildSite, type Site } from '../data/site.js';
+import { operationId } from '../data/spec-facts.js';
+import type { ResolvedOptions } from '../options.js';
 import { CONTROL_PREFIX, handleControl } from './control.js';
 import { EmulatorApiError, errorReply } from './errors.js';
 import { FaultInjector, type FaultDraw, type FaultKind } from './faults.js';
-import { Salt, hash3 } from './hash.js';
-import type { IncomingCall } from './incoming.js';
-import type { ResolvedOptions } from './options.js';
 import { parseBody, parseNested, type Params } from './params.js';
-import { type Reply } from './reply.js';
+import type { Reply } from './reply.js';
 import { RequestLog } from './request-log.js';
-import type { Principal } from './route.js';
-import { buildRouter } from './routes.js';
-import type { RouteMatch, Router } from './router.js';
-import type { Site } from './site.js';
-import { operationId } from './spec-facts.js';
+import { siteRouter, type Principal, type RouteMatch, type Router } from './routing.js';
+
+/** A request as the pipeline reads it: front ends adapt `Request` or `node:http` requests to this. */
+export interface IncomingCall {
+  readonly method: string;
+  readonly url: URL;
+  /** A request header (case-insensitive), or `null`. */
+  header(name: string): string | null;
+  /** The request body. */
+  body(): Promise<Uint8Array>;
+}
 
 /** Prefix of every API path. */
-export const API_PREFIX = '/api/rest/v1';
+const API_PREFIX = '/api/rest/v1';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -31,7 +37,7 @@ function delay(ms: number): Promise<void> {
  * (authentication, faults, latency, handlers, error bodies) and the emulator's own paths
  * (presigned downloads and uploads, control endpoints; never faulted), and logs them all.
  */
-export class EmulatorCore {
+export class RequestPipeline {
   readonly site: Site;
   readonly faults: FaultInjector;
   readonly log: RequestLog;
@@ -41,7 +47,7 @@ export class EmulatorCore {
     this.site = buildSite(options);
     this.faults = new FaultInjector(options.seed, options.faults);
     this.log = new RequestLog(options.requestLogLimit);
-    this.#router = buildRouter(this.site);
+    this.#router = siteRouter(this.site);
   }
 
   /** Answers one request. A `fault` on the reply tells the front end to reset or truncate. */

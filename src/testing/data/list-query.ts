@@ -1,6 +1,6 @@
 import type { CursorCodec, CursorState } from './cursor.js';
-import { fail } from './errors.js';
-import { intParam, objectParam, stringParam, type Params } from './params.js';
+import { fail } from '../server/errors.js';
+import { intParam, objectParam, stringParam, type Params } from '../server/params.js';
 
 /** The filter operators Files.com lists accept, each `{ field: value }`. */
 export const filterOperators = ['filter', 'filter_prefix', 'filter_gt', 'filter_gteq', 'filter_lt', 'filter_lteq'] as const;

@@ -2,8 +2,8 @@
  * The only door from the emulator to the spec: everything comes from the generated
  * modules, so the emulator never reads the spec file at run time.
  */
-import { modelExamples, operationExamples } from '../generated/examples.js';
-import { apiOperations, type ApiOperationInfo } from '../generated/manifest.js';
+import { modelExamples, operationExamples } from '../../generated/examples.js';
+import { apiOperations, type ApiOperationInfo } from '../../generated/manifest.js';
 import type { JsonRecord } from './collection.js';
 
 export type { ApiOperationInfo };

@@ -2,8 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import type { EmulatorCore } from './core.js';
-import type { IncomingCall } from './incoming.js';
+import type { IncomingCall, RequestPipeline } from './pipeline.js';
 import type { Reply } from './reply.js';
 
 /** Where to listen. */
@@ -63,12 +62,12 @@ function send(reply: Reply, req: IncomingMessage, res: ServerResponse): void {
 }
 
 /** Serves the emulator over HTTP on 127.0.0.1 (Node only). */
-export async function listen(core: EmulatorCore, options: ListenOptions = {}): Promise<EmulatorServer> {
+export async function listen(pipeline: RequestPipeline, options: ListenOptions = {}): Promise<EmulatorServer> {
   const host = options.host ?? '127.0.0.1';
   const sockets = new Set<Socket>();
   let origin = '';
   const server = createServer((req, res) => {
-    core.dispatch(incoming(req, req.headers.host ? `http://${req.headers.host}` : origin)).then(
+    pipeline.dispatch(incoming(req, req.headers.host ? `http://${req.headers.host}` : origin)).then(
       (reply) => send(reply, req, res),
       (error: unknown) => {
         res.writeHead(500, { 'content-type': 'text/plain' });

@@ -1,4 +1,3 @@
-import { fromBase64Url, toBase64Url } from './base64url.js';
 import { hashString } from './hash.js';
 
 /** A value a listing can be ordered by. */
@@ -53,5 +52,29 @@ export class CursorCodec {
 
   #checksum(body: string): string {
     return hashString(this.#secret, body).toString(36);
+  }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Encodes text as base64url (UTF-8, no padding). */
+function toBase64Url(text: string): string {
+  const bytes = encoder.encode(text);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Decodes base64url to text; returns `undefined` when the input is not valid base64url UTF-8. */
+function fromBase64Url(encoded: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(encoded)) return undefined;
+  try {
+    const binary = atob(encoded.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { Salt, unit } from './hash.js';
+import { Salt, unit } from '../data/hash.js';
 
 /**
  * Fault injection for API requests (never for the emulator's download, upload and control

@@ -1,6 +1,56 @@
+/**
+ * Routing: what a route handler receives ({@link ApiCall}) and is ({@link RouteDef}), the
+ * {@link Router} that matches a request path to a route, and {@link siteRouter}, the table
+ * of every route of a site.
+ */
+import type { Site } from '../data/site.js';
+import { findOperation, type ApiOperationInfo } from '../data/spec-facts.js';
+import { fileRoutes } from '../fs/file-routes.js';
+import { folderRoutes } from '../fs/folder-routes.js';
+import { uploadRoutes } from '../fs/upload-routes.js';
+import { actionLogRoutes } from '../resources/action-logs.js';
+import { apiKeyRoutes } from '../resources/api-keys.js';
+import { genericRoutes } from '../resources/generic.js';
+import { groupUserRoutes } from '../resources/group-users.js';
+import { groupRoutes } from '../resources/groups.js';
+import { historyRoutes } from '../resources/history.js';
+import { permissionRoutes } from '../resources/permissions.js';
+import { sessionRoutes } from '../resources/sessions.js';
+import { userRoutes } from '../resources/users.js';
 import { fail } from './errors.js';
-import type { RouteDef } from './route.js';
-import { findOperation, type ApiOperationInfo } from './spec-facts.js';
+import type { Params } from './params.js';
+import type { Reply } from './reply.js';
+
+/** How the caller authenticated. */
+export type Principal = { readonly kind: 'api-key'; readonly key: string } | { readonly kind: 'session'; readonly id: string } | { readonly kind: 'anonymous' };
+
+/** One API request as route handlers see it. */
+export interface ApiCall {
+  readonly method: string;
+  /** Query parameters merged with the body's (the body wins). */
+  readonly params: Params;
+  /** Decoded path parameters (`{path}` joins the decoded remaining segments with `/`). */
+  readonly pathParams: Readonly<Record<string, string>>;
+  /** Origin the request was sent to, for URLs the emulator serves itself. */
+  readonly origin: string;
+  /** The matched spec operation. */
+  readonly operation?: ApiOperationInfo;
+  readonly principal: Principal;
+  /** Reads a request header. */
+  header(name: string): string | null;
+}
+
+/** Handles one route. */
+export type RouteHandler = (call: ApiCall) => Reply | Promise<Reply>;
+
+/** A route: method and path template below `/api/rest/v1` (e.g. `/users/{id}`). */
+export interface RouteDef {
+  readonly method: string;
+  readonly path: string;
+  readonly handle: RouteHandler;
+  /** Requests allowed without credentials (`POST /sessions`). */
+  readonly anonymous?: boolean;
+}
 
 interface CompiledRoute {
   readonly def: RouteDef;
@@ -87,4 +137,24 @@ function matchSegments(route: CompiledRoute, decoded: readonly string[]): Record
   }
   if (rest) params['path'] = decoded.slice(segments.length).join('/');
   return params;
+}
+
+/** The router of a site: hand-written behaviour first, then every other spec operation from its example. */
+export function siteRouter(site: Site): Router {
+  const router = new Router();
+  router.add([
+    ...userRoutes(site),
+    ...groupRoutes(site),
+    ...groupUserRoutes(site),
+    ...permissionRoutes(site),
+    ...apiKeyRoutes(site),
+    ...historyRoutes(site),
+    ...actionLogRoutes(site),
+    ...sessionRoutes(site),
+    ...folderRoutes(site),
+    ...fileRoutes(site),
+    ...uploadRoutes(site),
+  ]);
+  router.add(genericRoutes(site));
+  return router;
 }

@@ -1,11 +1,12 @@
+import type { Params } from '../server/params.js';
+import { jsonTextReply, type Reply } from '../server/reply.js';
 import { ByteWriter, releaseBuffer } from './byte-writer.js';
-import type { Collection } from './collection.js';
+import { Collection } from './collection.js';
 import type { CursorCodec } from './cursor.js';
 import { clauseMatches, parseListQuery, type ListCapabilities, type ListQuery } from './list-query.js';
-import { idOrder, type OrderedView, type SortedIndexes } from './ordering.js';
+import { idOrder, SortedIndexes, type OrderedView } from './ordering.js';
 import { readPage, type PageResult } from './paging.js';
-import type { Params } from './params.js';
-import { jsonTextReply, type Reply } from './reply.js';
+import type { FieldDeriver, TemplateSource } from './template.js';
 
 /** A collection that can be listed with cursors, sorting and filters. */
 export interface ListableCollection {
@@ -14,6 +15,17 @@ export interface ListableCollection {
   readonly capabilities: ListCapabilities;
   /** Sort fields whose values grow with the id: served from the id order, without an index. */
   readonly monotonicFields?: readonly string[];
+}
+
+/** Wraps a template source into a listable collection. */
+export function listable(
+  source: TemplateSource,
+  capabilities: ListCapabilities,
+  live: Record<string, FieldDeriver> = {},
+  monotonicFields: readonly string[] = [],
+): ListableCollection {
+  const collection = new Collection(source, live);
+  return { collection, indexes: new SortedIndexes(collection), capabilities, monotonicFields };
 }
 
 /** The view a query reads: id order, a monotonic field (also id order), or a sorted index. */

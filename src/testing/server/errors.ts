@@ -1,11 +1,11 @@
-import type { ErrorFamily, KnownErrorType } from '../generated/error-types.js';
+import type { ErrorFamily, KnownErrorType } from '../../generated/error-types.js';
 import { jsonReply, type Reply } from './reply.js';
 
 /** An error `type` the emulator may send: a documented `family/name`, or a bare family. */
 export type EmulatorErrorType = KnownErrorType | ErrorFamily;
 
 /**
- * Thrown by route handlers; the core turns it into a Files.com error body
+ * Thrown by route handlers; the pipeline turns it into a Files.com error body
  * `{ error, http-code, instance, title, type }`.
  */
 export class EmulatorApiError extends Error {

@@ -1,6 +1,18 @@
+/** The web-standard front end: a `Request` in, a `Response` out (used by `handle`, `fetch` and msw). */
+import type { IncomingCall } from './pipeline.js';
 import type { Reply } from './reply.js';
 
 const encoder = new TextEncoder();
+
+/** Builds an {@link IncomingCall} from a web `Request`. */
+export function fromRequest(request: Request): IncomingCall {
+  return {
+    method: request.method.toUpperCase(),
+    url: new URL(request.url),
+    header: (name) => request.headers.get(name),
+    body: async () => new Uint8Array(await request.arrayBuffer()),
+  };
+}
 
 /**
  * A web `Response` from a reply. A connection reset becomes `Response.error()` (a network

@@ -1,7 +1,9 @@
 /**
  * Request parameters as Files.com reads them: the query string (nested objects as
- * `field[key]=value`, arrays as repeated `field[]=`) merged with a JSON or form body.
+ * `field[key]=value`, arrays as repeated `field[]=`) merged with a JSON or form body; and
+ * the typed readers route handlers use on them.
  */
+import { fail } from './errors.js';
 
 /** Parameters after decoding: strings from the query, any JSON value from a body. */
 export type Params = Record<string, unknown>;
@@ -84,4 +86,33 @@ export function boolParam(params: Params, name: string): boolean {
 export function objectParam(params: Params, name: string): Record<string, unknown> | undefined {
   const value = params[name];
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** A date-time parameter as ms since the epoch, or `undefined`; fails with `400 bad-request/datetime-parse` when unparseable. */
+export function timeParam(params: Params, name: string): number | undefined {
+  const value = stringParam(params, name);
+  if (value === undefined || value === '') return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) fail(400, 'bad-request/datetime-parse', `${name} must be a date-time.`);
+  return ms;
+}
+
+/** Fails with `400 bad-request/request-params-required` when a required parameter is missing or empty. */
+export function requireParams(params: Params, names: readonly string[]): void {
+  for (const name of names) {
+    const value = params[name];
+    if (value === undefined || value === null || value === '') {
+      fail(400, 'bad-request/request-params-required', `Parameter missing: ${name}`);
+    }
+  }
+}
+
+/** Keeps the entries of `body` whose key is a field of the model (never `id`). */
+export function modelFields(body: Params, fields: ReadonlySet<string>): Params {
+  return Object.fromEntries(Object.entries(body).filter(([key]) => fields.has(key) && key !== 'id'));
+}
+
+/** A record id from a path segment; `-1` (never found) when it is not a positive integer. */
+export function recordId(raw: string | undefined): number {
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : -1;
 }

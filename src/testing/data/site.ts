@@ -1,0 +1,67 @@
+import { FileStore } from '../fs/store.js';
+import { DerivedTree } from '../fs/tree.js';
+import { UploadSessions } from '../fs/uploads.js';
+import type { ResolvedOptions } from '../options.js';
+import { createActionLogs } from '../resources/action-logs.js';
+import { createApiKeys } from '../resources/api-keys.js';
+import { createGroupUsers } from '../resources/group-users.js';
+import { createGroups } from '../resources/groups.js';
+import { createHistory } from '../resources/history.js';
+import { Memberships } from '../resources/memberships.js';
+import { createPermissions } from '../resources/permissions.js';
+import { createUsers } from '../resources/users.js';
+import { CursorCodec } from './cursor.js';
+import { hash3, Salt } from './hash.js';
+import type { ListableCollection } from './list-reply.js';
+
+/** The emulated site: every collection and store, shared by all route handlers and front ends. */
+export interface Site {
+  readonly options: ResolvedOptions;
+  readonly codec: CursorCodec;
+  readonly memberships: Memberships;
+  readonly users: ListableCollection;
+  readonly groups: ListableCollection;
+  readonly groupUsers: ListableCollection;
+  readonly permissions: ListableCollection;
+  readonly apiKeys: ListableCollection;
+  readonly history: ListableCollection;
+  readonly actionLogs: ListableCollection;
+  readonly files: FileStore;
+  readonly uploads: UploadSessions;
+  /** API keys accepted besides `options.apiKey` (created with `POST /api_keys`), mapped to their record id. */
+  readonly extraKeys: Map<string, number>;
+  /** Live session ids (from `POST /sessions`), mapped to their user id. */
+  readonly sessions: Map<string, number>;
+  /** Secret that keys cursor checksums and URL signatures. */
+  readonly secret: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Builds the site. Costs O(1) whatever the counts: collections derive their records on
+ * demand. Collections refer to each other (a user's groups, a membership's names) through
+ * the site object, read only when a record is derived.
+ */
+export function buildSite(options: ResolvedOptions): Site {
+  const secret = hash3(options.seed, Salt.cursor, 0);
+  const site = {
+    options,
+    secret,
+    codec: new CursorCodec(secret),
+    memberships: new Memberships(options.users, options.groups, options.groupUsers),
+    files: new FileStore(new DerivedTree(options), options.seed, options.now),
+    uploads: new UploadSessions(secret),
+    extraKeys: new Map(),
+    sessions: new Map(),
+  } as Partial<Mutable<Site>>;
+  const full = site as Mutable<Site>;
+  full.users = createUsers(full);
+  full.groups = createGroups(full);
+  full.groupUsers = createGroupUsers(full);
+  full.permissions = createPermissions(full);
+  full.apiKeys = createApiKeys(full);
+  full.history = createHistory(full);
+  full.actionLogs = createActionLogs(full);
+  return full;
+}
