@@ -64,6 +64,7 @@ describe('public surface', () => {
       'parseRetryAfter',
       'pumpPages',
       'retryDelay',
+      'timeRangeOf',
       'withRetries',
     ]);
     expect(Object.keys(extend.operationSpecs)).toHaveLength(419);

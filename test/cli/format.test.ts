@@ -5,7 +5,7 @@ import { csvLine } from '../../src/cli/format/csv-line.js';
 import { createEncoder } from '../../src/cli/format/create-encoder.js';
 import { flattenRecord } from '../../src/cli/format/flatten.js';
 import { selectFields } from '../../src/cli/format/select-fields.js';
-import { csvRecords, parseCsv } from './helpers/parse-csv.js';
+import { csvRecords, parseCsv } from '../helpers/parse-output.js';
 
 describe('CSV flattening', () => {
   it('dots nested keys at any depth, writes arrays as JSON, null/undefined as empty, keeps odd key names', () => {

@@ -8,9 +8,9 @@ import { sameExport, type Checkpoint } from '../../src/cli/checkpoint/checkpoint
 import { verifyOutput } from '../../src/cli/checkpoint/verify-output.js';
 import { openFileSink } from '../../src/cli/output/file-sink.js';
 import { streamSink } from '../../src/cli/output/stream-sink.js';
-import { tempDir } from './helpers/temp-dir.js';
+import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 
-let dir: { path: string; remove: () => Promise<void> };
+let dir: TempDir;
 beforeAll(async () => {
   dir = await tempDir();
 });
@@ -25,6 +25,7 @@ describe('output sinks', () => {
       write(_chunk, _enc, done) {
         pending++;
         maxPending = Math.max(maxPending, pending);
+        // A slow reader (time is the point): each write completes 2 ms later.
         setTimeout(() => {
           pending--;
           done();

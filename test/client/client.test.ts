@@ -83,7 +83,7 @@ describe('instance scoping', () => {
       http.get(`${API}/users`, async ({ request }) => {
         const key = request.headers.get('x-filesapi-key')!;
         const page = Number(new URL(request.url).searchParams.get('cursor') ?? '0');
-        await new Promise((r) => setTimeout(r, Math.random() * 5));
+        await new Promise((r) => setTimeout(r, Math.random() * 5)); // random latency (on purpose): the two listings interleave
         const headers: Record<string, string> = page < 4 ? { 'X-Files-Cursor-Next': String(page + 1) } : {};
         return HttpResponse.json(Array.from({ length: 10 }, (_, i) => ({ id: page * 10 + i, username: key })), { headers });
       }),

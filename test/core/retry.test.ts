@@ -1,5 +1,5 @@
 import { http, HttpResponse } from 'msw';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient, NetworkError, RateLimitedError, ServiceUnavailableError, TimeoutError } from '../../src/index.js';
 import { API, BASE, useMswServer } from '../helpers/msw.js';
 
@@ -19,6 +19,11 @@ function sequence(...answers: (() => Response)[]) {
   );
   return seen;
 }
+
+// ky loads with the first request (not at import); load it before any test fakes the clock.
+beforeAll(async () => {
+  await import('ky');
+});
 
 afterEach(() => {
   vi.useRealTimers();
@@ -93,6 +98,7 @@ describe('retries', () => {
   });
 
   it('times out a request that does not answer in time', async () => {
+    // A server slower than the timeout (time is the point).
     server.use(http.get(`${API}/thing`, async () => { await new Promise((r) => setTimeout(r, 500)); return ok(); }));
     const err = await client.with({ timeout: 50, retry: false }).core.request({ method: 'GET', path: '/thing' }).catch((e) => e);
     expect(err).toBeInstanceOf(TimeoutError);
@@ -102,7 +108,10 @@ describe('retries', () => {
     const seen = sequence(() => new HttpResponse(null, { status: 503, headers: { 'Retry-After': '30' } }));
     const controller = new AbortController();
     const done = client.core.request({ method: 'GET', path: '/thing', signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('cancelled by test')), 50);
+    done.catch(() => {}); // checked below
+    // Abort once the server has answered the 503: its response is on the way, or its 30 s retry wait has begun.
+    await vi.waitFor(() => expect(seen.count).toBe(1));
+    controller.abort(new Error('cancelled by test'));
     await expect(done).rejects.toThrow('cancelled by test');
     expect(seen.count).toBe(1);
   });

@@ -1,20 +1,20 @@
-import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpEmulator, type HttpEmulator } from '../cli/helpers/http-emulator.js';
-import { childEnv, finished, repoRoot, type BinResult } from '../cli/helpers/run-bin.js';
-import { parseNdjson, tempDir } from '../cli/helpers/temp-dir.js';
+import { startNode, type ChildResult } from '../helpers/child-process.js';
+import { startEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { parseNdjson } from '../helpers/parse-output.js';
+import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 
 // Each example runs as a user would run it: `node --conditions=files-stream-source --import tsx
 // examples/x.ts`, importing 'files-stream', configured by FILESCOM_BASE_URL / FILESCOM_API_KEY.
 const USERS = 2600;
 const FILES = 30;
-let site: HttpEmulator;
-let dir: { path: string; remove: () => Promise<void> };
+let site: TestEmulator;
+let dir: TempDir;
 
 beforeAll(async () => {
-  site = await startHttpEmulator({ users: USERS, files: FILES });
+  site = await startEmulator({ seed: 7, users: USERS, files: FILES });
   dir = await tempDir('files-stream-examples-');
 });
 afterAll(async () => {
@@ -22,13 +22,8 @@ afterAll(async () => {
   await dir?.remove();
 });
 
-function runExample(name: string, args: string[] = []): Promise<BinResult> {
-  const child = spawn(process.execPath, ['--conditions=files-stream-source', '--import', 'tsx', join('examples', name), ...args], {
-    cwd: repoRoot,
-    env: childEnv(site.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return finished(child);
+function runExample(name: string, args: string[] = []): Promise<ChildResult> {
+  return startNode(['--conditions=files-stream-source', '--import', 'tsx', join('examples', name), ...args], { env: site.env }).done;
 }
 
 describe('examples', () => {

@@ -19,7 +19,7 @@ describe('Paginated: laziness and cursors', () => {
   it('sends nothing before iteration begins', async () => {
     const api = fakeApi(3, 10);
     const list = listing(api).filter((n) => n > 2).map((n) => n * 2).take(3).batch(2);
-    await new Promise((r) => setTimeout(r, 20));
+    await api.idle();
     expect(api.requests).toEqual([]);
     expect(list).toBeInstanceOf(Paginated);
   });
@@ -72,7 +72,7 @@ describe('Paginated: prefetch', () => {
       const api = fakeApi(6, 2);
       const ahead: number[] = [];
       for await (const page of listing(api, { prefetch }).pages()) {
-        await new Promise((r) => setTimeout(r, 15)); // consumer work: all prefetches land meanwhile
+        await api.idle(); // a slow consumer: every prefetch it allows lands meanwhile
         const index = page.cursor === undefined ? 0 : Number(page.cursor.slice(1));
         ahead.push(api.requests.length - 1 - index);
       }
@@ -83,21 +83,21 @@ describe('Paginated: prefetch', () => {
   it('take(5) on 1000-record pages sends exactly one request, prefetch included', async () => {
     const api = fakeApi(10, 1000);
     expect(await listing(api).take(5).toArray()).toEqual([0, 1, 2, 3, 4]);
-    await new Promise((r) => setTimeout(r, 10));
+    await api.idle();
     expect(api.requests).toEqual(['start']);
   });
 
   it('take(1500) on 1000-record pages sends exactly two requests', async () => {
     const api = fakeApi(10, 1000);
     expect(await listing(api, { pageSize: 1000 }).take(1500).toArray()).toHaveLength(1500);
-    await new Promise((r) => setTimeout(r, 10));
+    await api.idle();
     expect(api.requests).toEqual(['start', 'c1']);
   });
 
   it('break stops fetching and aborts the in-flight prefetch', async () => {
     const api = fakeApi(10, 5);
     for await (const n of listing(api)) if (n === 0) break;
-    await new Promise((r) => setTimeout(r, 10));
+    await api.idle();
     expect(api.requests).toEqual(['start', 'c1']);
     expect(api.events).toContain('abort:c1');
   });

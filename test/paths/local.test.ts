@@ -1,12 +1,13 @@
-import { lstat, mkdir, mkdtemp, readdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, realpath, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { tmpdir } from 'node:os';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { FilesError } from '../../src/errors/files-error.js';
 import { findSymlink, makeFolderInside, resolveInside } from '../../src/paths/node/local.js';
 import { UnsafePathError, type UnsafePathReason } from '../../src/errors/client-errors.js';
 import { relativeRemotePath, unsafePathReason } from '../../src/paths/remote.js';
+import { useTempDirs } from '../helpers/temp-dir.js';
 
 const localDir = join(tmpdir(), 'files-stream-export');
 
@@ -105,14 +106,10 @@ describe('relativeRemotePath', () => {
 });
 
 describe('findSymlink and makeFolderInside', () => {
-  const made: string[] = [];
-  afterEach(async () => {
-    await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-  });
+  const tempDir = useTempDirs();
   /** A real target folder holding `real/`, `up -> ..` and `loop -> loop`, beside an `outside/` folder. */
   async function target(): Promise<{ root: string; outside: string }> {
-    const box = await realpath(await mkdtemp(join(tmpdir(), 'files-stream-links-')));
-    made.push(box);
+    const box = await realpath(await tempDir('files-stream-links-'));
     const root = join(box, 'target');
     const outside = join(box, 'outside');
     await mkdir(join(root, 'real'), { recursive: true });

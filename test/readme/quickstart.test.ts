@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createEmulator } from 'files-stream/testing';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { startNode } from '../helpers/child-process.js';
+import { startEmulator } from '../helpers/emulator.js';
+import { repoRoot as root } from '../helpers/shared.js';
 
 /** The first ```ts block under "## Quickstart" in README.md, as written. */
 function quickstartCode(): string {
@@ -18,24 +16,13 @@ function quickstartCode(): string {
 
 describe('README quickstart', () => {
   it('runs as written against the emulator', async () => {
-    const emulator = createEmulator({ users: 2_345, seed: 3 });
-    const server = await emulator.listen({ port: 0 });
+    const site = await startEmulator({ users: 2_345, seed: 3 });
     try {
       const dir = join(root, '.tmp', 'readme');
       mkdirSync(dir, { recursive: true });
       const file = join(dir, 'quickstart.ts');
       writeFileSync(file, quickstartCode());
-      const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--conditions=files-stream-source', '--import', 'tsx', file], {
-          cwd: root,
-          env: { ...process.env, FILESCOM_API_KEY: 'emulator-key', FILESCOM_BASE_URL: server.baseUrl },
-        });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.stderr.on('data', (d) => (err += d));
-        child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
-      });
+      const { code, stdout, stderr } = await startNode(['--conditions=files-stream-source', '--import', 'tsx', file], { env: site.env }).done;
       expect(stderr).toBe('');
       expect(code).toBe(0);
       const lines = stdout.trim().split('\n');
@@ -43,7 +30,7 @@ describe('README quickstart', () => {
       expect(lines[1]).toMatch(/^first admins: \S/);
       expect(lines[lines.length - 1]).toMatch(/^missing: /);
     } finally {
-      await server.close();
+      await site.close();
     }
   });
 });

@@ -1,11 +1,11 @@
 // Reliability, part 3: an AbortSignal stops listings, downloads and uploads at once, with
 // nothing left behind (no request after it, no unhandled rejection, no open handle or timer).
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { downloadTree, NotFoundError, type FilesClient } from '../../src/index.js';
 import type { EmulatorOptions } from '../../src/testing/index.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { activeResources, captureUnhandled, resourcesAdded, settle } from './support/process-state.js';
 import { FORM, scaled, timeoutMs } from './support/scale.js';
 import { scan } from './support/secrets.js';
@@ -30,23 +30,31 @@ interface Start {
   stillborn: boolean;
 }
 
-/** A `fetch` that notes when each request (API, download, upload part) starts; optionally slows part uploads. */
-function recordingFetch(slowUploadsMs = 0): { fetch: typeof fetch; starts: Start[] } {
+/**
+ * A `fetch` that notes when each request (API, download, upload part) starts, and resolves
+ * `started(n)` once `n` have; optionally slows part uploads (a slow link: time is the point).
+ */
+function recordingFetch(slowUploadsMs = 0): { fetch: typeof fetch; starts: Start[]; started(n: number): Promise<void> } {
   const starts: Start[] = [];
+  const waiting: { n: number; resolve: () => void }[] = [];
   const wrapped: typeof fetch = async (input, init) => {
     const request = input instanceof Request ? input : undefined;
     const url = request?.url ?? String(input);
     const signal = init?.signal ?? request?.signal;
     starts.push({ at: performance.now(), method: init?.method ?? request?.method ?? 'GET', url, stillborn: signal?.aborted === true });
+    for (const w of waiting.filter((w) => w.n <= starts.length)) w.resolve();
     if (slowUploadsMs > 0 && url.includes('/emulator/upload/')) await new Promise((resolve) => setTimeout(resolve, slowUploadsMs));
     return fetch(input, init);
   };
-  return { fetch: wrapped, starts };
+  const started = (n: number) => (starts.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ n, resolve })));
+  return { fetch: wrapped, starts, started };
 }
 
 interface Context {
   site: Site;
   client: FilesClient;
+  /** Resolves once the client has started `n` requests. */
+  started(n: number): Promise<void>;
   signal: AbortSignal;
   /** Fires the signal (once) and notes the time. */
   abort(): void;
@@ -76,7 +84,7 @@ async function scenario(
   const unhandled = captureUnhandled();
   const site = await startSite(emulatorOptions);
   try {
-    const { fetch: recording, starts } = recordingFetch(options.slowUploadsMs);
+    const { fetch: recording, starts, started } = recordingFetch(options.slowUploadsMs);
     const { client } = site.client({ fetch: recording });
     const controller = new AbortController();
     const reason = new Error('cancelled by the test');
@@ -88,7 +96,7 @@ async function scenario(
     };
     let error: unknown = 'did not reject';
     try {
-      await operation({ site, client, signal: controller.signal, abort });
+      await operation({ site, client, started, signal: controller.signal, abort });
     } catch (e) {
       error = e;
     }
@@ -97,7 +105,8 @@ async function scenario(
     expect(abortedAt, 'the scenario aborted').toBeLessThan(Infinity);
     expect(error, 'the operation rejects with the signal reason').toBe(reason);
     // Whatever was in flight at the abort has reached the server one request's time later;
-    // from then on, nothing more may arrive.
+    // from then on, nothing more may arrive. (Waits kept on purpose: the claim is about a span
+    // of time, "nothing arrives late", and there is no event for a request never sent.)
     await new Promise((resolve) => setTimeout(resolve, LATENCY_MS + SLACK_MS));
     const served = site.emulator.stats.total;
     await new Promise((resolve) => setTimeout(resolve, 4 * LATENCY_MS + SLACK_MS));
@@ -158,12 +167,12 @@ describe(`cancellation (${FORM} form)`, () => {
   it(
     'mid-listing while the consumer waits on a request: the pending request is cancelled, not awaited',
     async () => {
-      const outcome = await scenario({ users: 2_000, faults: { latencyMs: 400 } }, async ({ client, signal, abort }) => {
+      const outcome = await scenario({ users: 2_000, faults: { latencyMs: 400 } }, async ({ client, signal, abort, started }) => {
         let pages = 0;
         for await (const page of client.users.list({ per_page: 100 }, { signal, prefetch: 0 }).pages()) {
           void page;
-          // The next page takes 400 ms; abort 50 ms into it.
-          if (++pages === 2) setTimeout(abort, 50);
+          // The next page takes 400 ms; abort once its request is on its way.
+          if (++pages === 2) void started(3).then(abort);
         }
       });
       expectQuietAfter(outcome);
@@ -175,9 +184,11 @@ describe(`cancellation (${FORM} form)`, () => {
   it(
     'during a Retry-After wait: the wait ends at once, no retry is sent, no timer is left',
     async () => {
-      const outcome = await scenario({ users: 500, faults: { rateLimited: 1, retryAfter: 30, maxConsecutive: 100 } }, async ({ client, signal, abort }) => {
-        setTimeout(abort, 150);
-        await client.users.list({ per_page: 100 }, { signal }).toArray();
+      const outcome = await scenario({ users: 500, faults: { rateLimited: 1, retryAfter: 30, maxConsecutive: 100 } }, async ({ site, client, signal, abort }) => {
+        const listing = client.users.list({ per_page: 100 }, { signal }).toArray();
+        // Abort once the emulator has answered the 429 (it is in its log): the 30 s wait is on.
+        const waiting = vi.waitFor(() => expect(site.emulator.stats.total).toBe(1), { timeout: 10_000 }).then(abort);
+        await Promise.all([listing, waiting]);
       });
       expectQuietAfter(outcome);
       expectPrompt(outcome);
@@ -201,7 +212,7 @@ describe(`cancellation (${FORM} form)`, () => {
           if (done) throw new Error(`the download finished (${received} bytes) before the abort`);
           received += value.byteLength;
           if (received >= 2 * MiB) abort();
-          // A slow consumer: the rest of the body is still on its way.
+          // A slow consumer (time is the point): the rest of the body is still on its way.
           await new Promise((resolve) => setTimeout(resolve, 1));
         }
       });
@@ -214,27 +225,20 @@ describe(`cancellation (${FORM} form)`, () => {
   it(
     'mid-download (downloadToFile): rejects, leaves no file and no temporary file',
     async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'reliability-cancel-'));
+      const { path: dir, remove } = await tempDir('reliability-cancel-');
       try {
         const outcome = await scenario({ files: 0, uploadPartSize: 8 * MiB }, async ({ client, signal, abort }) => {
           await client.files.upload('big/blob.bin', new Uint8Array(scaled(8, 64) * MiB).fill(9), { mkdir_parents: true });
           const dest = join(dir, 'blob.bin');
+          const download = client.files.downloadToFile('big/blob.bin', dest, { signal });
           // Abort as soon as the temporary file exists, i.e. mid-body.
-          const watch = setInterval(() => {
-            void readdir(dir).then((names) => {
-              if (names.some((n) => n.endsWith('.download'))) abort();
-            });
-          }, 1);
-          try {
-            await client.files.downloadToFile('big/blob.bin', dest, { signal });
-          } finally {
-            clearInterval(watch);
-          }
+          const appeared = vi.waitFor(async () => expect((await readdir(dir)).some((n) => n.endsWith('.download'))).toBe(true), { timeout: 10_000, interval: 1 });
+          await Promise.all([download, appeared.then(abort)]);
         });
         expectQuietAfter(outcome);
         expect(await readdir(dir)).toEqual([]);
       } finally {
-        await rm(dir, { recursive: true, force: true });
+        await remove();
       }
     },
     timeoutMs(30_000),
@@ -275,7 +279,7 @@ describe(`cancellation (${FORM} form)`, () => {
   it(
     'mid tree download: every listing and download stops, no temporary file is left',
     async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'reliability-cancel-tree-'));
+      const { path: dir, remove } = await tempDir('reliability-cancel-tree-');
       try {
         const outcome = await scenario(
           { files: scaled(300, 2_000), filesPerFolder: 10, folderFanout: 3, fileSize: { min: 10_000, max: 200_000 }, faults: { latencyMs: 5 } },
@@ -294,7 +298,7 @@ describe(`cancellation (${FORM} form)`, () => {
         expect(names.filter((n) => n.endsWith('.download'))).toEqual([]);
         expect(names.length).toBeGreaterThan(0);
       } finally {
-        await rm(dir, { recursive: true, force: true });
+        await remove();
       }
     },
     timeoutMs(30_000),

@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runInProcess, type InProcessOptions, type InProcessResult } from '../cli/helpers/in-process.js';
-import { csvRecords, parseCsv } from '../cli/helpers/parse-csv.js';
-import { runBin } from '../cli/helpers/run-bin.js';
-import { parseNdjson, tempDir } from '../cli/helpers/temp-dir.js';
+import { runInProcess, type InProcessOptions, type InProcessResult } from '../helpers/cli-in-process.js';
+import { csvRecords, parseCsv, parseNdjson } from '../helpers/parse-output.js';
+import { runBin } from '../helpers/child-process.js';
+import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import { captureUnhandled, settle } from './support/process-state.js';
 import { FORM } from './support/scale.js';
 import { API_KEY, scan } from './support/secrets.js';
@@ -28,7 +28,7 @@ const TOTAL_USERS = 450;
 let failUsersPage: number | undefined;
 
 let server: TinyServer;
-let dir: { path: string; remove: () => Promise<void> };
+let dir: TempDir;
 const unhandled = captureUnhandled();
 
 beforeAll(async () => {
@@ -526,9 +526,9 @@ describe(`the summary counts retries; --verbose shows each (${FORM} form)`, () =
     const run = await cli([...key(), '--verbose', 'export', 'users', '--per-page', '50', '--out', join(dir.path, 'verbose.ndjson')]);
     expect(run.code, run.stderr).toBe(0);
     const faults = site.emulator.stats.byFault['rate-limited'] ?? 0;
-    const lines = run.stderr.split('\n').filter((l) => l.startsWith('retry: '));
+    const lines = run.stderr.split('\n').filter((l) => l.startsWith('warn: '));
     expect(lines).toHaveLength(faults);
-    for (const line of lines) expect(line).toMatch(/^retry: users\.list attempt [12] after HTTP 429, waiting 0 ms$/);
+    for (const line of lines) expect(line).toMatch(/^warn: users\.list GET \S+: retry [12]\/\d+ in 0 ms after 429$/);
     expect(run.stderr).toMatch(new RegExp(`, ${faults} retr(y|ies)$`, 'm'));
     expectClean(run.stderr, 'stderr');
   });

@@ -66,12 +66,7 @@ async function run<T>(
   const { byStatus, byFault } = target.emulator.stats;
   const pages = (byStatus['200'] ?? 0) - (byFault['truncated-body'] ?? 0);
   const result = summarize(name, items.length, pages, log, target, ms);
-  figures.push(result);
-  console.log(
-    `[reliability ${FORM}] ${name}: ${result.records} records, ${result.pages} pages, ${result.requests} requests, ` +
-      `${result.retries} retries + ${result.refetches} refetches, faults ${JSON.stringify(result.faults)}, ${result.ms} ms` +
-      (result.vsFaultFree ? ` (${result.vsFaultFree}x fault-free)` : ''),
-  );
+  figures.push(result); // written to .tmp/reliability/<form>/faults.json; `npm run test:reliability` prints them
   // A listing that ends must leave nothing behind to crash the process later. (Regression
   // guard: while the core passed responses through a ky afterResponse hook, ky tee'd each
   // retried 429/500/503; when the listing ended and the pump aborted its signal, every unread

@@ -1,7 +1,7 @@
 // Reliability, part 4a: hostile input. Property-based tests (fast-check) of query
 // serialisation, path encoding and path rules, round-tripped through the emulator where it
 // makes sense, and hostile folder listings for the tree download.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fc from 'fast-check';
@@ -12,6 +12,7 @@ import { buildUrl, fillPath } from '../../src/core/url.js';
 import { normalizePath, pathsEqual, relativeRemotePath, toComparable, unsafePathReason } from '../../src/paths/index.js';
 import { resolveInside } from '../../src/paths/node/local.js';
 import { safeRelativePath } from '../../src/paths/remote.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { captureUnhandled, settle } from './support/process-state.js';
 import { FORM, scaled, timeoutMs } from './support/scale.js';
 import { API_KEY, scan } from './support/secrets.js';
@@ -392,7 +393,7 @@ describe(`hostile folder listings for the tree download (${FORM} form)`, () => {
       root: [{ path: 'root/sub', type: 'directory' }, { path: 'root/．．', type: 'directory' }, ...entries.filter((e) => e.path !== 'root/sub/deep.txt')],
       'root/sub': [{ path: 'root/sub/deep.txt', type: 'file' }, { path: 'root/sub/../../x.txt', type: 'file' }, { path: 'root/other.txt', type: 'file' }],
     });
-    const sandbox = await mkdtemp(join(tmpdir(), 'reliability-hostile-'));
+    const { path: sandbox, remove } = await tempDir('reliability-hostile-');
     try {
       const { client } = loggedClient({ apiKey: API_KEY, baseUrl: server.baseUrl, retry: false });
       const localDir = join(sandbox, 'inner', 'out');
@@ -414,7 +415,7 @@ describe(`hostile folder listings for the tree download (${FORM} form)`, () => {
       expect(asked.sort()).toEqual([...SAFE_ENTRIES, 'root/other.txt'].sort());
     } finally {
       await server.close();
-      await rm(sandbox, { recursive: true, force: true });
+      await remove();
     }
   });
 
@@ -422,7 +423,7 @@ describe(`hostile folder listings for the tree download (${FORM} form)`, () => {
     const server = await hostileTreeServer({
       root: [{ path: 'root/bad\uD800dir', type: 'directory' }, { path: 'root/bad\uDC00.txt', type: 'file' }, { path: 'root/ok.txt', type: 'file' }],
     });
-    const sandbox = await mkdtemp(join(tmpdir(), 'reliability-surrogate-'));
+    const { path: sandbox, remove } = await tempDir('reliability-surrogate-');
     try {
       const { client } = loggedClient({ apiKey: API_KEY, baseUrl: server.baseUrl, retry: false });
       const outcome = await downloadTree(client, 'root', join(sandbox, 'out')).then(
@@ -441,7 +442,7 @@ describe(`hostile folder listings for the tree download (${FORM} form)`, () => {
       }
     } finally {
       await server.close();
-      await rm(sandbox, { recursive: true, force: true });
+      await remove();
     }
   });
 
@@ -452,7 +453,7 @@ describe(`hostile folder listings for the tree download (${FORM} form)`, () => {
       await fc.assert(
         fc.asyncProperty(fc.array(entry, { maxLength: 12 }), fc.array(entry, { maxLength: 6 }), async (top, below) => {
           const server = await hostileTreeServer({ root: [{ path: 'root/sub', type: 'directory' }, ...top], 'root/sub': below });
-          const sandbox = await mkdtemp(join(tmpdir(), 'reliability-fuzz-'));
+          const { path: sandbox, remove } = await tempDir('reliability-fuzz-');
           try {
             const { client } = loggedClient({ apiKey: API_KEY, baseUrl: server.baseUrl, retry: false });
             const outcome = await downloadTree(client, 'root', join(sandbox, 'inner', 'out'), { concurrency: 2 }).then(
@@ -471,7 +472,7 @@ describe(`hostile folder listings for the tree download (${FORM} form)`, () => {
             for (const e of outcome.result.errors) if (!(e.error instanceof UnsafePathError)) expect(outcome.result.failed).toBeGreaterThan(0);
           } finally {
             await server.close();
-            await rm(sandbox, { recursive: true, force: true });
+            await remove();
           }
         }),
         params(scaled(25, 250)),

@@ -1,8 +1,7 @@
 // Reliability, part 4b: a broken or hostile server gives a typed error or a bounded result,
 // never a hang or a crash. Each case is served by a tiny node:http server written to misbehave.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
@@ -17,6 +16,7 @@ import {
   TimeoutError,
   type FilesClient,
 } from '../../src/index.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { captureUnhandled, settle } from './support/process-state.js';
 import { FORM, timeoutMs } from './support/scale.js';
 import { API_KEY, scan } from './support/secrets.js';
@@ -339,7 +339,7 @@ describe('a page that never ends (headers sent, then the body stalls)', () => {
   });
 
   it('a download whose body stalls: the signal ends downloadToFile and removes the temporary file; the timeout alone does not', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'reliability-stall-'));
+    const { path: dir, remove } = await tempDir('reliability-stall-');
     try {
       const client = await serve((req, res) => {
         const url = new URL(req.url ?? '/', 'http://x');
@@ -362,7 +362,7 @@ describe('a page that never ends (headers sent, then the body stalls)', () => {
       await server?.close();
       server = undefined;
       await settle();
-      await rm(dir, { recursive: true, force: true });
+      await remove();
     }
   });
 });

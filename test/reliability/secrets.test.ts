@@ -2,49 +2,44 @@
 // lines, CLI progress and error lines, util.inspect of clients and listings) is searched for
 // the API key and the session id; none may hold them. The other test files of the suite scan
 // their own errors, hook lines and CLI output the same way (see support/secrets.ts).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run-cli.js';
 import { NotAuthenticatedError, type FilesClient } from '../../src/index.js';
+import { runInProcess, type InProcessResult } from '../helpers/cli-in-process.js';
+import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import { captureUnhandled, settle } from './support/process-state.js';
+import { recordFigures } from './support/report.js';
 import { FORM } from './support/scale.js';
 import { API_KEY, renderings, scan, SecretScan, SESSION_ID } from './support/secrets.js';
 import { loggedClient, startSite, type Site } from './support/site.js';
 import { tinyServer } from './support/tiny-server.js';
 
 let site: Site;
+let temp: TempDir;
 let dir: string;
 const unhandled = captureUnhandled();
 
 beforeAll(async () => {
   site = await startSite({ users: 2_500, files: 40, faults: { latencyMs: 2 } });
-  dir = await mkdtemp(join(tmpdir(), 'reliability-secrets-'));
+  temp = await tempDir('reliability-secrets-');
+  dir = temp.path;
 });
 
 afterAll(async () => {
   await site?.close();
-  await rm(dir, { recursive: true, force: true });
+  await temp?.remove();
   await settle();
   unhandled.stop();
   expect(unhandled.reasons.map(String)).toEqual([]);
 });
 
-/** Runs the CLI in this process with stderr presented as a terminal, so the progress line is drawn. */
-async function cli(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 120 });
-  let out = '';
-  let err = '';
-  stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-  stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-  const code = await runCli(argv, { stdout, stderr, env: { FILESCOM_API_KEY: API_KEY }, stderrIsTTY: true });
-  scan.add(`cli ${argv.slice(0, 2).join(' ')} stderr`, err);
-  scan.add(`cli ${argv.slice(0, 2).join(' ')} stdout`, out);
-  return { code, stdout: out, stderr: err };
+/** Runs the CLI in this process with stderr presented as a terminal (so the progress line is drawn); scans its output. */
+async function cli(argv: readonly string[]): Promise<InProcessResult> {
+  const run = await runInProcess(argv, { FILESCOM_API_KEY: API_KEY }, { tty: true });
+  scan.add(`cli ${argv.slice(0, 2).join(' ')} stderr`, run.stderr);
+  scan.add(`cli ${argv.slice(0, 2).join(' ')} stdout`, run.stdout);
+  return run;
 }
 
 /** Collects an operation's error (rendered every way). */
@@ -166,9 +161,9 @@ function inspectables(client: FilesClient): unknown[] {
   ];
 }
 
-afterAll(() => {
+afterAll(async () => {
   // Everything this file and its clients produced, scanned at once.
   expect(scan.size).toBeGreaterThan(50);
   expect(scan.leaks()).toEqual([]);
-  console.log(`[reliability ${FORM}] secrets: scanned ${scan.size} texts (${Math.round(scan.chars / 1024)} KiB), no API key or session id`);
+  await recordFigures('secrets', { texts: scan.size, kib: Math.round(scan.chars / 1024), leaks: 0 });
 });

@@ -14,8 +14,8 @@ import {
   type ClientOptions,
 } from '../../src/index.js';
 import type { HttpMethod } from '../../src/extend.js';
-import { createEmulator, type Emulator, type EmulatorServer } from '../../src/testing/index.js';
-import { md5, testBytes } from '../workflows/support/emulated.js';
+import { md5, testBytes } from '../helpers/bytes.js';
+import { startEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { captureUnhandled, settle } from './support/process-state.js';
 import { API_KEY, scan } from './support/secrets.js';
 import { FAST_RETRY } from './support/site.js';
@@ -131,12 +131,10 @@ describe('writes: retried when the server did not act, and only then', () => {
 });
 
 describe('an upload survives a 429 and a reset of its part request and of its end request', () => {
-  let emulator: Emulator;
-  let site: EmulatorServer;
+  let site: TestEmulator;
 
   beforeAll(async () => {
-    emulator = createEmulator({ apiKey: API_KEY, files: 0, uploadPartSize: 4096 });
-    site = await emulator.listen();
+    site = await startEmulator({ apiKey: API_KEY, files: 0, uploadPartSize: 4096 });
   });
   afterAll(() => site.close());
 
@@ -199,7 +197,7 @@ describe('an upload survives a 429 and a reset of its part request and of its en
       { kind: 'end', outcome: 'ok' },
     ]);
     expect(retries).toEqual([429, 'NetworkError', 429, 'NetworkError']);
-    expect(emulator.stats.byKind.upload).toBe(3);
+    expect(site.emulator.stats.byKind.upload).toBe(3);
   });
 
   it('the request that opens the upload (no ref yet) is not retried on a reset', async () => {

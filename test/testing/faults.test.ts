@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator, type FaultOptions } from '../../src/testing/index.js';
-import { API, startHarness, type Harness } from './helpers.js';
+import { API_PATH, startEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 const ALL: FaultOptions = { rateLimited: 0.1, serverError: 0.1, unavailable: 0.1, connectionReset: 0.1, truncatedBody: 0.1 };
 
@@ -8,7 +8,7 @@ const ALL: FaultOptions = { rateLimited: 0.1, serverError: 0.1, unavailable: 0.1
 async function outcomes(emulator: Emulator, count: number): Promise<string[]> {
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    const res = await emulator.handle(new Request(`${emulator.baseUrl}${API}/users?per_page=5`, { headers: { 'X-FilesAPI-Key': emulator.apiKey } }));
+    const res = await emulator.handle(new Request(`${emulator.baseUrl}${API_PATH}/users?per_page=5`, { headers: { 'X-FilesAPI-Key': emulator.apiKey } }));
     if (res.type === 'error') {
       out.push('reset');
       continue;
@@ -28,7 +28,7 @@ async function outcomes(emulator: Emulator, count: number): Promise<string[]> {
   return out;
 }
 
-let harness: Harness | undefined;
+let harness: TestEmulator | undefined;
 afterEach(async () => {
   await harness?.close();
   harness = undefined;
@@ -75,7 +75,7 @@ describe('fault injection', () => {
   });
 
   it('answers 429 with Retry-After (configurable), 500 with HTML, 503 with a JSON error body', async () => {
-    harness = await startHarness({ faults: { rateLimited: 1 } });
+    harness = await startEmulator({ faults: { rateLimited: 1 } });
     const limited = await harness.api('/users');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
@@ -95,7 +95,7 @@ describe('fault injection', () => {
   });
 
   it('drops the connection or cuts the body over HTTP', async () => {
-    harness = await startHarness({ faults: { connectionReset: 1 } });
+    harness = await startEmulator({ faults: { connectionReset: 1 } });
     await expect(harness.api('/users')).rejects.toThrow(TypeError);
     harness.emulator.setFaults({ truncatedBody: 1 });
     const res = await harness.api('/users?per_page=50');
@@ -105,7 +105,7 @@ describe('fault injection', () => {
   });
 
   it('can be switched on mid-listing; the walk then resumes from its cursor', async () => {
-    harness = await startHarness({ users: 1000 });
+    harness = await startEmulator({ users: 1000 });
     const first = await harness.api('/users?per_page=100');
     const ids = ((await first.json()) as { id: number }[]).map((u) => u.id);
     let cursor = first.headers.get('x-files-cursor-next')!;
@@ -123,21 +123,21 @@ describe('fault injection', () => {
   });
 
   it('never touches the emulator’s own paths (downloads, uploads, control)', async () => {
-    harness = await startHarness({ files: 20 });
+    harness = await startEmulator({ files: 20 });
     const root = (await (await harness.api('/folders/')).json()) as { path: string; type: string }[];
     const file = (await (await harness.api(`/files/${encodeURIComponent(root.find((f) => f.type === 'file')!.path)}`)).json()) as { download_uri: string };
     harness.emulator.setFaults({ connectionReset: 1 });
     expect((await fetch(file.download_uri)).status).toBe(200);
-    const stats = await fetch(`${harness.server.baseUrl}/emulator/stats`);
+    const stats = await fetch(`${harness.baseUrl}/emulator/stats`);
     expect(((await stats.json()) as { byKind: { download: number } }).byKind.download).toBe(1);
   });
 
   it('can be changed over HTTP (for an emulator in another process)', async () => {
-    harness = await startHarness({});
-    const set = await fetch(`${harness.server.baseUrl}/emulator/faults`, { method: 'PUT', body: JSON.stringify({ unavailable: 1 }) });
+    harness = await startEmulator({});
+    const set = await fetch(`${harness.baseUrl}/emulator/faults`, { method: 'PUT', body: JSON.stringify({ unavailable: 1 }) });
     expect(await set.json()).toEqual({ unavailable: 1 });
     expect((await harness.api('/users')).status).toBe(503);
-    await fetch(`${harness.server.baseUrl}/emulator/faults`, { method: 'PUT', body: '{}' });
+    await fetch(`${harness.baseUrl}/emulator/faults`, { method: 'PUT', body: '{}' });
     expect((await harness.api('/users')).status).toBe(200);
   });
 
@@ -152,7 +152,7 @@ describe('fault injection', () => {
   });
 
   it('lets a retrying plain-fetch loop read every record exactly once at a 10% failure rate', async () => {
-    harness = await startHarness({ users: 5000, faults: { rateLimited: 0.025, serverError: 0.025, unavailable: 0.025, connectionReset: 0.025, truncatedBody: 0.025, retryAfter: 0 } });
+    harness = await startEmulator({ users: 5000, faults: { rateLimited: 0.025, serverError: 0.025, unavailable: 0.025, connectionReset: 0.025, truncatedBody: 0.025, retryAfter: 0 } });
     const ids: number[] = [];
     let cursor: string | null = '';
     let attempts = 0;

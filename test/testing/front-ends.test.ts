@@ -1,16 +1,16 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type EmulatorOptions } from '../../src/testing/index.js';
-import { API, startHarness, type Harness } from './helpers.js';
+import { API_PATH, startEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 const options: EmulatorOptions = { seed: 77, users: 120, groups: 5, files: 60, listSize: 7, now: () => Date.UTC(2025, 0, 1) };
 const mswEmulator = createEmulator({ ...options, baseUrl: 'https://emulated.files.test' });
 const server = setupServer(...mswEmulator.handlers);
-let http: Harness;
+let http: TestEmulator;
 
 beforeAll(async () => {
   server.listen({ onUnhandledRequest: 'bypass' });
-  http = await startHarness(options);
+  http = await startEmulator(options);
 });
 afterAll(async () => {
   server.close();
@@ -34,7 +34,7 @@ async function run(base: string, steps: Step[], cursors: Map<string, string>): P
   const out: unknown[] = [];
   for (const step of steps) {
     const path = step.path.replace(/\{cursor:(\w+)\}/, (_, name: string) => cursors.get(name) ?? '');
-    const res = await fetch(`${base}${API}${path}`, {
+    const res = await fetch(`${base}${API_PATH}${path}`, {
       method: step.method ?? 'GET',
       headers: { 'X-FilesAPI-Key': 'emulator-key', 'content-type': 'application/json' },
       body: step.json === undefined ? undefined : JSON.stringify(step.json),
@@ -72,16 +72,16 @@ describe('front ends', () => {
       { method: 'POST', path: '/files/up.txt', json: { action: 'put' } },
     ];
     const viaMsw = await run(mswEmulator.baseUrl, steps, new Map());
-    const viaHttp = await run(http.server.baseUrl, steps, new Map());
+    const viaHttp = await run(http.baseUrl, steps, new Map());
     expect(viaMsw).toEqual(viaHttp);
     const first = viaMsw[0] as { headers: Record<string, string> };
     expect(first.headers['x-files-cursor-next']).toBeTruthy();
   });
 
   it('serves downloads and uploads on the msw origin', async () => {
-    const root = (await (await mswEmulator.fetch(`${mswEmulator.baseUrl}${API}/folders/`, { headers: { 'X-FilesAPI-Key': 'emulator-key' } })).json()) as { path: string; type: string; size: number }[];
+    const root = (await (await mswEmulator.fetch(`${mswEmulator.baseUrl}${API_PATH}/folders/`, { headers: { 'X-FilesAPI-Key': 'emulator-key' } })).json()) as { path: string; type: string; size: number }[];
     const listed = root.find((f) => f.type === 'file' && f.size > 0)!;
-    const file = (await (await fetch(`${mswEmulator.baseUrl}${API}/files/${encodeURIComponent(listed.path)}`, { headers: { 'X-FilesAPI-Key': 'emulator-key' } })).json()) as { download_uri: string };
+    const file = (await (await fetch(`${mswEmulator.baseUrl}${API_PATH}/files/${encodeURIComponent(listed.path)}`, { headers: { 'X-FilesAPI-Key': 'emulator-key' } })).json()) as { download_uri: string };
     expect(file.download_uri.startsWith(`${mswEmulator.baseUrl}/emulator/download/`)).toBe(true);
     expect((await (await fetch(file.download_uri)).arrayBuffer()).byteLength).toBe(listed.size);
   });
@@ -92,7 +92,7 @@ describe('front ends', () => {
     server.close();
     local.listen({ onUnhandledRequest: 'bypass' });
     try {
-      const url = `${emulator.baseUrl}${API}/users`;
+      const url = `${emulator.baseUrl}${API_PATH}/users`;
       const headers = { 'X-FilesAPI-Key': emulator.apiKey };
       await expect(fetch(url, { headers })).rejects.toThrow(TypeError);
       await expect(emulator.fetch(url, { headers })).rejects.toThrow(TypeError);

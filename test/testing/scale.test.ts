@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../../src/testing/index.js';
-import { API } from './helpers.js';
+import { API_PATH } from '../helpers/emulator.js';
 
 const get = async (emulator: ReturnType<typeof createEmulator>, path: string) => {
-  const res = await emulator.handle(new Request(`${emulator.baseUrl}${API}${path}`, { headers: { 'X-FilesAPI-Key': emulator.apiKey } }));
+  const res = await emulator.handle(new Request(`${emulator.baseUrl}${API_PATH}${path}`, { headers: { 'X-FilesAPI-Key': emulator.apiKey } }));
   return { res, body: (await res.json()) as unknown };
 };
 

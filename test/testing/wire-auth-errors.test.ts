@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorTypes } from '../../src/generated/error-types.js';
-import { errorOf, startHarness, type Harness } from './helpers.js';
+import { errorOf, startEmulator, type TestEmulator } from '../helpers/emulator.js';
 
-let h: Harness;
+let h: TestEmulator;
 beforeAll(async () => {
-  h = await startHarness({ seed: 3, users: 50 });
+  h = await startEmulator({ seed: 3, users: 50 });
 });
 afterAll(() => h.close());
 

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorOf, startHarness, type Harness } from './helpers.js';
+import { errorOf, startEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 type FileRecord = { path: string; display_name: string; type: string; size: number; md5: string | null; crc32: string | null; download_uri?: string; mtime: string; provided_mtime: string | null };
 
-let h: Harness;
+let h: TestEmulator;
 let clock = Date.UTC(2025, 5, 1);
 beforeAll(async () => {
-  h = await startHarness({ seed: 5, files: 500, folderFanout: 3, filesPerFolder: 8, fileSize: { min: 1, max: 200_000, zeroRate: 0.2 }, now: () => clock });
+  h = await startEmulator({ seed: 5, files: 500, folderFanout: 3, filesPerFolder: 8, fileSize: { min: 1, max: 200_000, zeroRate: 0.2 }, now: () => clock });
 });
 afterAll(() => h.close());
 
@@ -220,7 +220,7 @@ describe('history', () => {
 
 describe('large files', () => {
   it('streams multi-megabyte downloads (and ranges of them) with the advertised checksums', async () => {
-    const big = await startHarness({ seed: 2, files: 2, fileSize: { min: 3_000_000, max: 3_000_000, zeroRate: 0 } });
+    const big = await startEmulator({ seed: 2, files: 2, fileSize: { min: 3_000_000, max: 3_000_000, zeroRate: 0 } });
     try {
       const root = await json<FileRecord[]>(big.api('/folders/'));
       expect(root.map((f) => f.size)).toEqual([3_000_000, 3_000_000]);

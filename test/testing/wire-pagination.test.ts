@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator } from '../../src/testing/index.js';
 import { apiOperations } from '../../src/generated/manifest.js';
-import { errorOf, startHarness, type Harness } from './helpers.js';
+import { errorOf, startEmulator, type TestEmulator } from '../helpers/emulator.js';
 
-let h: Harness;
+let h: TestEmulator;
 beforeAll(async () => {
-  h = await startHarness({ seed: 11, users: 2_345, listSize: 23, history: 1_234, actionLogs: 777 });
+  h = await startEmulator({ seed: 11, users: 2_345, listSize: 23, history: 1_234, actionLogs: 777 });
 });
 afterAll(() => h.close());
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorOf, startHarness, type Harness } from './helpers.js';
+import { errorOf, startEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 type Rec = Record<string, unknown>;
 
-let h: Harness;
+let h: TestEmulator;
 beforeAll(async () => {
-  h = await startHarness({ seed: 21, users: 300, groups: 7, groupUsers: 450, permissions: 40, apiKeys: 6 });
+  h = await startEmulator({ seed: 21, users: 300, groups: 7, groupUsers: 450, permissions: 40, apiKeys: 6 });
 });
 afterAll(() => h.close());
 

@@ -8,7 +8,11 @@ export function captureUnhandled(): { readonly reasons: unknown[]; stop(): void 
   return { reasons, stop: () => process.off('unhandledRejection', listener) };
 }
 
-/** Lets pending callbacks, microtasks and socket closes run. */
+/**
+ * Lets pending callbacks, microtasks and socket closes run. The short sleep is kept on purpose:
+ * it backs checks that nothing happens (no unhandled rejection, no handle left open), and a
+ * socket's close has no event a test can wait on here.
+ */
 export async function settle(turns = 5, ms = 30): Promise<void> {
   for (let i = 0; i < turns; i++) await nextTurn();
   await new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,10 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../../helpers/shared.js';
 import { FORM } from './scale.js';
-
-/** The repository root. */
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** Where a run's figures go (`.tmp/` is git-ignored): one folder per form, one file per section. */
 export function figuresDir(form: string = FORM): string {

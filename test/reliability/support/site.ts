@@ -1,5 +1,6 @@
 import { createClient, type ClientOptions, type FilesClient, type RetryEvent } from '../../../src/index.js';
-import { createEmulator, type Emulator, type EmulatorOptions, type EmulatorServer } from '../../../src/testing/index.js';
+import type { EmulatorOptions } from '../../../src/testing/index.js';
+import { startEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { API_KEY, scan } from './secrets.js';
 
 /** Small backoff: retries cost milliseconds, so a test measures the client, not its sleeps. */
@@ -13,26 +14,18 @@ export interface HookLog {
   requests: number;
 }
 
-/** An emulator served over HTTP on 127.0.0.1, with the suite's API key. */
-export interface Site {
-  readonly emulator: Emulator;
-  readonly server: EmulatorServer;
-  readonly baseUrl: string;
+/** An emulator over HTTP with the suite's API key, whose clients' hooks feed the file's secret scan. */
+export interface Site extends Omit<TestEmulator, 'client'> {
   /** A client of the site whose hooks feed `log` (and the file's secret scan). */
   client(options?: ClientOptions): { client: FilesClient; log: HookLog };
-  close(): Promise<void>;
 }
 
-/** Starts an emulator over HTTP. */
+/** Starts an emulator over HTTP (seed 8 unless `options` say otherwise) with the suite's API key. */
 export async function startSite(options: EmulatorOptions = {}): Promise<Site> {
-  const emulator = createEmulator({ seed: 8, ...options, apiKey: API_KEY });
-  const server = await emulator.listen();
+  const started = await startEmulator({ seed: 8, ...options, apiKey: API_KEY });
   return {
-    emulator,
-    server,
-    baseUrl: server.baseUrl,
-    client: (more = {}) => loggedClient({ apiKey: API_KEY, baseUrl: server.baseUrl, retry: FAST_RETRY, ...more }),
-    close: () => server.close(),
+    ...started,
+    client: (more = {}) => loggedClient({ apiKey: API_KEY, baseUrl: started.baseUrl, retry: FAST_RETRY, ...more }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runBin } from './helpers/run-bin.js';
-import { parseNdjson } from './helpers/temp-dir.js';
+import { runBin } from '../../helpers/child-process.js';
+import { parseNdjson } from '../../helpers/parse-output.js';
 
 describe('files-stream operations', () => {
   it('lists all 419 operations and marks the 122 exportable ones', async () => {

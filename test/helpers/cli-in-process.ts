@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { runCli } from '../../../src/cli/run-cli.js';
+import { runCli } from '../../src/cli/run-cli.js';
 
 /** The result of running the CLI in this process. */
 export interface InProcessResult {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpEmulator, type HttpEmulator } from './helpers/http-emulator.js';
-import { runBin } from './helpers/run-bin.js';
+import { startEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { runBin } from '../../helpers/child-process.js';
 
 const WRONG_KEY = 'wrong-key-7f3a9c0e5b1d';
-let site: HttpEmulator;
+let site: TestEmulator;
 
 beforeAll(async () => {
-  site = await startHttpEmulator({ users: 10 });
+  site = await startEmulator({ seed: 7, users: 10 });
 });
 afterAll(() => site?.close());
 

@@ -3,11 +3,11 @@ import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { http, HttpResponse, passthrough } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { createClient, downloadTree, FilesApiError, type DownloadTreeResult, type FilesClient } from '../../src/index.js';
+import { downloadTree, FilesApiError, type DownloadTreeResult, type FilesClient } from '../../src/index.js';
 import { UnsafePathError } from '../../src/errors/client-errors.js';
-import { createEmulator, type Emulator } from '../../src/testing/index.js';
+import { EMULATOR_BASE, operationCount, startEmulator } from '../helpers/emulator.js';
 import { useMswServer } from '../helpers/msw.js';
-import { EMULATOR_BASE, emulated, listTree, operationCount, useTempDirs } from './support/emulated.js';
+import { listTree, useTempDirs } from '../helpers/temp-dir.js';
 
 const server = useMswServer();
 const tempDir = useTempDirs();
@@ -38,24 +38,16 @@ async function checkLocal(localDir: string, root: string, remote: Remote[]): Pro
   return present;
 }
 
-/** An emulator served over HTTP on loopback (msw lets those requests through). */
-async function overHttp(options: Parameters<typeof createEmulator>[0]): Promise<{ emulator: Emulator; client: FilesClient; close: () => Promise<void> }> {
-  const emulator = createEmulator(options);
-  const listening = await emulator.listen();
-  server.use(http.all(`${listening.baseUrl}/*`, () => passthrough()));
-  const client = createClient({ apiKey: emulator.apiKey, baseUrl: listening.baseUrl });
-  return { emulator, client, close: () => listening.close() };
-}
-
 describe('downloadTree', () => {
   it('downloads every file into the same layout, with bounded concurrency and the remote mtimes', async () => {
-    const { client, emulator } = emulated(server, TREE);
+    const { client, emulator } = await startEmulator(TREE, { msw: server });
     const remote = await remoteFiles(client, '');
     let inFlight = 0;
     let most = 0;
     server.use(
       http.get(`${EMULATOR_BASE}/emulator/download/*`, async () => {
         most = Math.max(most, ++inFlight);
+        // A slow server (on purpose): downloads overlap, so how many run at once shows.
         await new Promise((r) => setTimeout(r, 3));
         inFlight--;
         return undefined;
@@ -80,7 +72,7 @@ describe('downloadTree', () => {
   });
 
   it('downloads a subfolder: remotePath/x/y lands at localDir/x/y', async () => {
-    const { client } = emulated(server, TREE);
+    const { client } = await startEmulator(TREE, { msw: server });
     const top = (await client.folders.walk('', { depth: 1, type: 'directory' }).toArray())[0]!.path!;
     const remote = await remoteFiles(client, top);
     const dir = await tempDir();
@@ -91,7 +83,8 @@ describe('downloadTree', () => {
 
   it('interrupted (abort after N files) then resumed: every file present once with the right bytes; the rerun skips what was done', async () => {
     // Over HTTP, with files large enough that the abort lands mid-body.
-    const { client, emulator, close } = await overHttp({ ...TREE, fileSize: { min: 20_000, max: 200_000, zeroRate: 0.05 } });
+    const { client, emulator, baseUrl, close } = await startEmulator({ ...TREE, fileSize: { min: 20_000, max: 200_000, zeroRate: 0.05 } });
+    server.use(http.all(`${baseUrl}/*`, () => passthrough())); // msw lets the loopback requests through
     try {
       const remote = await remoteFiles(client, '');
       const dir = await tempDir();
@@ -124,7 +117,7 @@ describe('downloadTree', () => {
   });
 
   it('refuses traversal attempts from a hostile listing and writes nothing outside localDir', async () => {
-    const { client, emulator } = emulated(server, { files: 0 });
+    const { client, emulator } = await startEmulator({ files: 0 }, { msw: server });
     await client.files.upload('root/ok.txt', new TextEncoder().encode('fine'), { mkdir_parents: true });
     const sandbox = await tempDir();
     const localDir = join(sandbox, 'inner', 'out');
@@ -170,7 +163,7 @@ describe('downloadTree', () => {
   });
 
   it('honours the overwrite policy', async () => {
-    const { client } = emulated(server, { ...TREE, files: 20 });
+    const { client } = await startEmulator({ ...TREE, files: 20 }, { msw: server });
     const remote = await remoteFiles(client, '');
     const dir = await tempDir();
     await downloadTree(client, '', dir);
@@ -193,7 +186,7 @@ describe('downloadTree', () => {
   });
 
   it('counts a file that keeps failing, and carries on with the others', async () => {
-    const { client } = emulated(server, { ...TREE, files: 20 });
+    const { client } = await startEmulator({ ...TREE, files: 20 }, { msw: server });
     const victim = (await remoteFiles(client, ''))[3]!.path;
     server.use(
       http.get(`${EMULATOR_BASE}/api/rest/v1/files/${encodeURIComponent(victim)}`, () =>
@@ -207,7 +200,7 @@ describe('downloadTree', () => {
   });
 
   it('rejects when a folder cannot be listed (the tree cannot be known)', async () => {
-    const { client } = emulated(server, TREE);
+    const { client } = await startEmulator(TREE, { msw: server });
     server.use(http.get(`${EMULATOR_BASE}/api/rest/v1/folders/*`, () => new HttpResponse('down', { status: 500 })));
     await expect(downloadTree(client, '', await tempDir())).rejects.toBeInstanceOf(FilesApiError);
   });

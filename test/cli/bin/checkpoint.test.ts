@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpEmulator, type HttpEmulator } from './helpers/http-emulator.js';
-import { runInProcess } from './helpers/in-process.js';
-import { finished, runBin, spawnBin } from './helpers/run-bin.js';
-import { parseNdjson, tempDir } from './helpers/temp-dir.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { runInProcess } from '../../helpers/cli-in-process.js';
+import { runBin, startBin } from '../../helpers/child-process.js';
+import { parseNdjson } from '../../helpers/parse-output.js';
+import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
 
 const USERS = 3000;
-let site: HttpEmulator;
-let dir: { path: string; remove: () => Promise<void> };
+let site: TestEmulator;
+let dir: TempDir;
 
 beforeAll(async () => {
   // 40 ms per request and 100 records per page: the export takes over a second, long enough to kill.
-  site = await startHttpEmulator({ users: USERS, faults: { latencyMs: 40 } });
+  site = await startEmulator({ seed: 7, users: USERS, faults: { latencyMs: 40 } });
   dir = await tempDir();
 });
 afterAll(async () => {
@@ -33,16 +33,18 @@ async function lineCount(path: string): Promise<number> {
 
 /** Starts the export, waits until the output holds at least `minLines` lines, then SIGKILLs it. */
 async function killMidway(args: string[], out: string, minLines: number): Promise<void> {
-  const child = spawnBin(args, { env: site.env });
-  const done = finished(child);
-  const deadline = Date.now() + 20_000;
-  while ((await lineCount(out)) < minLines) {
-    if (child.exitCode !== null) throw new Error(`export ended before it could be killed: ${(await done).stderr}`);
-    if (Date.now() > deadline) throw new Error('export wrote too little in 20 s');
-    await sleep(10);
-  }
-  child.kill('SIGKILL');
-  const killed = await done;
+  const child = startBin(args, { env: site.env });
+  let ended = false;
+  void child.done.then(() => (ended = true));
+  await vi.waitFor(
+    async () => {
+      if (ended) throw new Error(`export ended before it could be killed: ${child.stderr()}`);
+      expect(await lineCount(out), 'lines written').toBeGreaterThanOrEqual(minLines);
+    },
+    { timeout: 20_000, interval: 10 },
+  );
+  child.process.kill('SIGKILL');
+  const killed = await child.done;
   expect(killed.signal).toBe('SIGKILL');
 }
 

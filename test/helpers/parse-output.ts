@@ -66,3 +66,9 @@ export function csvRecords(text: string): Record<string, string>[] {
     return Object.fromEntries(header.map((name, i) => [name, row[i]!]));
   });
 }
+
+/** Parses NDJSON text: one JSON value per non-empty line (throws on an invalid line or a missing final newline). */
+export function parseNdjson<T = Record<string, unknown>>(text: string): T[] {
+  if (text !== '' && !text.endsWith('\n')) throw new Error('NDJSON output does not end with a newline');
+  return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as T);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index.js';
 import { createEmulator } from '../../src/testing/index.js';
-import { md5, testBytes } from './support/emulated.js';
+import { md5, testBytes } from '../helpers/bytes.js';
 
 describe('client.files and client.folders extras', () => {
   it('adds downloadStream, downloadToFile, upload and walk beside the generated operations, lazily and once', () => {

@@ -1,8 +1,8 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { FilesApiError, type FilesClient } from '../../src/index.js';
+import { EMULATOR_BASE, operationCount, startEmulator } from '../helpers/emulator.js';
 import { useMswServer } from '../helpers/msw.js';
-import { EMULATOR_BASE, emulated, operationCount } from './support/emulated.js';
 
 const server = useMswServer();
 const LISTINGS = `${EMULATOR_BASE}/api/rest/v1/folders/*`;
@@ -21,10 +21,10 @@ async function collect(listing: AsyncIterable<Entry>): Promise<Entry[]> {
 describe('client.folders.walk over a 10,000-file tree', () => {
   // 10,000 files, 10 per folder, 4 subfolders each: 1,000 folders including the root.
   let client: FilesClient;
-  const setup = () => (client = emulated(server, { files: 10_000, filesPerFolder: 10, folderFanout: 4 }, { perPage: 1000 }).client);
+  const setup = async () => (client = (await startEmulator({ files: 10_000, filesPerFolder: 10, folderFanout: 4 }, { msw: server, client: { perPage: 1000 } })).client);
 
   it('yields every file and folder exactly once, with the exact counts, and respects depth and type', async () => {
-    setup();
+    await setup();
     const all = await collect(client.folders.walk('/', { concurrency: 8 }));
     const paths = all.map((e) => e.path!);
     expect(all).toHaveLength(10_000 + 999);
@@ -49,7 +49,7 @@ describe('client.folders.walk over a 10,000-file tree', () => {
 
 describe('client.folders.walk', () => {
   it('walks a subfolder: everything below it, not the folder itself', async () => {
-    const { client } = emulated(server, { files: 500, filesPerFolder: 10, folderFanout: 3 });
+    const { client } = await startEmulator({ files: 500, filesPerFolder: 10, folderFanout: 3 }, { msw: server });
     const top = (await collect(client.folders.walk('', { depth: 1, type: 'directory' })))[0]!.path!;
     const all = await collect(client.folders.walk('', {}));
     const below = await collect(client.folders.walk(`/${top}/`, { concurrency: 2 }));
@@ -57,12 +57,13 @@ describe('client.folders.walk', () => {
   });
 
   it('lists up to `concurrency` folders at once, and no more', async () => {
-    const { client } = emulated(server, { files: 400, filesPerFolder: 5, folderFanout: 4 });
+    const { client } = await startEmulator({ files: 400, filesPerFolder: 5, folderFanout: 4 }, { msw: server });
     let inFlight = 0;
     let most = 0;
     server.use(
       http.get(LISTINGS, async () => {
         most = Math.max(most, ++inFlight);
+        // A slow server (on purpose): listings overlap, so how many run at once shows.
         await new Promise((r) => setTimeout(r, 5));
         inFlight--;
         return undefined;
@@ -76,7 +77,7 @@ describe('client.folders.walk', () => {
   });
 
   it('streams each folder page by page: the first entries need the first page, not the whole folder', async () => {
-    const { client, emulator } = emulated(server, { files: 200, filesPerFolder: 50, folderFanout: 2 });
+    const { client, emulator } = await startEmulator({ files: 200, filesPerFolder: 50, folderFanout: 2 }, { msw: server });
     // The root holds 2 folders and 50 files: 6 pages of 10. Listings run at most
     // `concurrency` pages (here 1) ahead of the consumer, plus their own prefetch (here 0).
     const first = await client.folders.walk('', { perPage: 10, prefetch: 0, concurrency: 1 }).take(3).toArray();
@@ -91,21 +92,22 @@ describe('client.folders.walk', () => {
   });
 
   it('stops every listing on break', async () => {
-    const { client, emulator } = emulated(server, { files: 2000, filesPerFolder: 10, folderFanout: 4 });
+    const site = await startEmulator({ files: 2000, filesPerFolder: 10, folderFanout: 4 }, { msw: server });
+    const { client, emulator } = site;
     let seen = 0;
     for await (const _ of client.folders.walk('', { concurrency: 4, perPage: 5 })) {
       if (++seen === 30) break;
     }
-    const settle = () => new Promise((r) => setTimeout(r, 30));
-    await settle();
+    // Whatever was on its way at the break has been answered, and nothing follows it.
+    await site.idle();
     const after = operationCount(emulator, 'folders.listFor');
-    await settle();
+    await site.idle();
     expect(operationCount(emulator, 'folders.listFor')).toBe(after);
     expect(after).toBeLessThan(40);
   });
 
   it('in order: breadth first, each folder contiguous (concurrency 1), folders before files', async () => {
-    const { client } = emulated(server, { files: 300, filesPerFolder: 7, folderFanout: 3 });
+    const { client } = await startEmulator({ files: 300, filesPerFolder: 7, folderFanout: 3 }, { msw: server });
     const all = (await collect(client.folders.walk('', { concurrency: 1 }))).map((e) => ({ path: e.path!, type: e.type! }));
     const parents: string[] = [];
     for (const entry of all) {
@@ -125,7 +127,7 @@ describe('client.folders.walk', () => {
   });
 
   it('filters what it yields, prunes with descend, and works with the page-fused operators', async () => {
-    const { client } = emulated(server, { files: 300, filesPerFolder: 10, folderFanout: 3 });
+    const { client } = await startEmulator({ files: 300, filesPerFolder: 10, folderFanout: 3 }, { msw: server });
     const all = await collect(client.folders.walk(''));
     const csv = await collect(client.folders.walk('', { filter: (e) => e.path!.endsWith('.csv') }));
     expect(csv.map((e) => e.path).sort()).toEqual(all.filter((e) => e.path!.endsWith('.csv')).map((e) => e.path).sort());
@@ -137,23 +139,24 @@ describe('client.folders.walk', () => {
   });
 
   it('is lazy and re-iterable: nothing is listed before iteration, each run lists again', async () => {
-    const { client, emulator } = emulated(server, { files: 50, filesPerFolder: 10, folderFanout: 2 });
+    const site = await startEmulator({ files: 50, filesPerFolder: 10, folderFanout: 2 }, { msw: server });
+    const { client, emulator } = site;
     const walk = client.folders.walk('');
-    await new Promise((r) => setTimeout(r, 10));
-    expect(operationCount(emulator, 'folders.listFor')).toBe(0);
+    await site.idle();
+    expect(emulator.stats.total).toBe(0);
     const first = await collect(walk);
     const second = await collect(walk);
     expect(second.map((e) => e.path)).toEqual(first.map((e) => e.path));
   });
 
   it('ends with the error of a failing listing, and stops on abort', async () => {
-    const { client } = emulated(server, { files: 300, filesPerFolder: 10, folderFanout: 3 });
+    const { client } = await startEmulator({ files: 300, filesPerFolder: 10, folderFanout: 3 }, { msw: server });
     const sub = (await collect(client.folders.walk('', { depth: 1, type: 'directory' })))[1]!.path!;
     server.use(http.get(`${LISTINGS}`, ({ request }) => (decodeURIComponent(new URL(request.url).pathname).endsWith(`/${sub}`) ? new HttpResponse('nope', { status: 500 }) : undefined)));
     await expect(collect(client.folders.walk(''))).rejects.toBeInstanceOf(FilesApiError);
 
     server.resetHandlers();
-    const { client: other } = emulated(server, { files: 300 });
+    const { client: other } = await startEmulator({ files: 300 }, { msw: server });
     const controller = new AbortController();
     const walking = (async () => {
       let n = 0;
@@ -162,14 +165,14 @@ describe('client.folders.walk', () => {
     await expect(walking).rejects.toThrow('enough');
   });
 
-  it('refuses a bad concurrency or depth', () => {
-    const { client } = emulated(server, { files: 1 });
+  it('refuses a bad concurrency or depth', async () => {
+    const { client } = await startEmulator({ files: 1 }, { msw: server });
     expect(() => client.folders.walk('', { concurrency: 0 })).toThrow(RangeError);
     expect(() => client.folders.walk('', { depth: 1.5 })).toThrow(RangeError);
   });
 
   it('never descends into a folder a listing names outside itself (no loops)', async () => {
-    const { client } = emulated(server, { files: 0 });
+    const { client } = await startEmulator({ files: 0 }, { msw: server });
     let listings = 0;
     server.use(
       http.get(LISTINGS, () => {

@@ -1,11 +1,13 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { IntegrityError, NotAuthorizedError } from '../../src/index.js';
 import type { Emulator } from '../../src/testing/index.js';
+import { md5, testBytes } from '../helpers/bytes.js';
+import { EMULATOR_BASE, operationCount, startEmulator } from '../helpers/emulator.js';
 import { useMswServer } from '../helpers/msw.js';
-import { EMULATOR_BASE, emulated, listTree, md5, operationCount, testBytes, useTempDirs } from '../workflows/support/emulated.js';
+import { listTree, useTempDirs } from '../helpers/temp-dir.js';
 
 const server = useMswServer();
 const tempDir = useTempDirs();
@@ -14,7 +16,7 @@ const DOWNLOADS = `${EMULATOR_BASE}/emulator/download/*`;
 const MTIME = '2022-03-04T05:06:07Z';
 
 async function seeded(bytes: Uint8Array, now?: () => number) {
-  const env = emulated(server, { files: 0, uploadPartSize: 4096, ...(now ? { now } : {}) });
+  const env = await startEmulator({ files: 0, uploadPartSize: 4096, ...(now ? { now } : {}) }, { msw: server });
   await env.client.files.upload('docs/report.bin', bytes, { mkdir_parents: true, provided_mtime: MTIME });
   env.emulator.resetLog();
   return env;
@@ -154,17 +156,25 @@ describe('client.files.downloadToFile', () => {
     const controller = new AbortController();
     server.use(
       http.get(DOWNLOADS, () => {
+        // The first 1000 bytes, then nothing: the body stays open until the abort.
         const body = new ReadableStream<Uint8Array>({
           start(c): void {
             c.enqueue(testBytes(1000));
-            setTimeout(() => controller.abort(new Error('user abort')), 20);
           },
         });
         return new HttpResponse(body, { headers: { 'content-type': 'application/octet-stream' } });
       }),
     );
     const dir = await tempDir();
-    await expect(client.files.downloadToFile('docs/report.bin', join(dir, 'r.bin'), { signal: controller.signal })).rejects.toThrow('user abort');
+    const download = client.files.downloadToFile('docs/report.bin', join(dir, 'r.bin'), { signal: controller.signal });
+    download.catch(() => {}); // checked below, once aborted
+    // Abort once the first bytes are on disk (in the temporary file): mid-body.
+    await vi.waitFor(async () => {
+      const [temp] = await listTree(dir);
+      expect(temp && (await stat(join(dir, temp))).size).toBe(1000);
+    });
+    controller.abort(new Error('user abort'));
+    await expect(download).rejects.toThrow('user abort');
     expect(await listTree(dir)).toEqual([]);
   });
 });

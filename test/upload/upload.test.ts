@@ -3,16 +3,18 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { FilesApiError } from '../../src/index.js';
+import { FilesApiError, type FilesClient } from '../../src/index.js';
+import { md5, testBytes } from '../helpers/bytes.js';
+import { EMULATOR_BASE, operationCount, startEmulator } from '../helpers/emulator.js';
 import { useMswServer } from '../helpers/msw.js';
-import { EMULATOR_BASE, emulated, md5, operationCount, testBytes, useTempDirs } from '../workflows/support/emulated.js';
+import { useTempDirs } from '../helpers/temp-dir.js';
 
 const server = useMswServer();
 const tempDir = useTempDirs();
 const PART = 1024;
 const UPLOAD_URLS = `${EMULATOR_BASE}/emulator/upload/*`;
 
-async function download(client: ReturnType<typeof emulated>['client'], path: string): Promise<Uint8Array> {
+async function download(client: FilesClient, path: string): Promise<Uint8Array> {
   const { stream } = await client.files.downloadStream(path);
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
@@ -35,7 +37,7 @@ describe('client.files.upload, then download: a round trip with equal checksums'
     ['exactly one part', PART],
     ['several parts and a bit', 3 * PART + 123],
   ])('%s', async (_, size) => {
-    const { client, emulator } = emulated(server, { files: 0, uploadPartSize: PART });
+    const { client, emulator } = await startEmulator({ files: 0, uploadPartSize: PART }, { msw: server });
     const bytes = testBytes(size, size + 7);
     const file = await client.files.upload(`up/${size}.bin`, bytes, { mkdir_parents: true });
     expect(file.size).toBe(size);
@@ -49,7 +51,7 @@ describe('client.files.upload, then download: a round trip with equal checksums'
   });
 
   it('accepts every kind of source: file path, Blob, web ReadableStream, Node Readable, async iterable', async () => {
-    const { client } = emulated(server, { files: 0, uploadPartSize: PART });
+    const { client } = await startEmulator({ files: 0, uploadPartSize: PART }, { msw: server });
     const bytes = testBytes(5 * PART + 17, 3);
     const dir = await tempDir();
     const local = join(dir, 'source.bin');
@@ -69,7 +71,7 @@ describe('client.files.upload, then download: a round trip with equal checksums'
   });
 
   it('sends mkdir_parents, provided_mtime and size with end, and reports progress per part', async () => {
-    const { client } = emulated(server, { files: 0, uploadPartSize: PART });
+    const { client } = await startEmulator({ files: 0, uploadPartSize: PART }, { msw: server });
     const bodies: Record<string, unknown>[] = [];
     server.use(
       http.post(`${EMULATOR_BASE}/api/rest/v1/files/*`, async ({ request }) => {
@@ -106,7 +108,7 @@ describe('client.files.upload, then download: a round trip with equal checksums'
   });
 
   it('never sends the API key to an upload_uri', async () => {
-    const { client } = emulated(server, { files: 0, uploadPartSize: PART });
+    const { client } = await startEmulator({ files: 0, uploadPartSize: PART }, { msw: server });
     const keys: (string | null)[] = [];
     server.use(
       http.put(UPLOAD_URLS, ({ request }) => {
@@ -119,7 +121,7 @@ describe('client.files.upload, then download: a round trip with equal checksums'
   });
 
   it('sends parts with bounded concurrency and holds at most that many parts in memory', async () => {
-    const { client } = emulated(server, { files: 0, uploadPartSize: PART });
+    const { client } = await startEmulator({ files: 0, uploadPartSize: PART }, { msw: server });
     let inFlight = 0;
     let most = 0;
     const pulled = { bytes: 0 };
@@ -130,6 +132,7 @@ describe('client.files.upload, then download: a round trip with equal checksums'
         inFlight++;
         most = Math.max(most, inFlight);
         mostAhead = Math.max(mostAhead, pulled.bytes - confirmed);
+        // A slow server (on purpose): parts overlap, so how many are in flight at once shows.
         await new Promise((r) => setTimeout(r, 15));
         inFlight--;
         return undefined;
@@ -147,7 +150,7 @@ describe('client.files.upload, then download: a round trip with equal checksums'
   });
 
   it('retries a failed part on its own, and asks for a fresh upload_uri after a 403', async () => {
-    const { client, emulator } = emulated(server, { files: 0, uploadPartSize: PART });
+    const { client, emulator } = await startEmulator({ files: 0, uploadPartSize: PART }, { msw: server });
     const attempts: string[] = [];
     server.use(
       http.put(UPLOAD_URLS, ({ request }) => {
@@ -167,7 +170,7 @@ describe('client.files.upload, then download: a round trip with equal checksums'
   });
 
   it('gives up after the part retries, cancels the other parts and never completes the upload', async () => {
-    const { client } = emulated(server, { files: 0, uploadPartSize: PART });
+    const { client } = await startEmulator({ files: 0, uploadPartSize: PART }, { msw: server });
     let part2 = 0;
     const actions: unknown[] = [];
     server.use(
@@ -189,13 +192,15 @@ describe('client.files.upload, then download: a round trip with equal checksums'
   });
 
   it('stops on abort: no more parts, no end', async () => {
-    const { client } = emulated(server, { files: 0, uploadPartSize: PART });
+    const { client } = await startEmulator({ files: 0, uploadPartSize: PART }, { msw: server });
     const controller = new AbortController();
     let puts = 0;
     server.use(
-      http.put(UPLOAD_URLS, async () => {
-        if (++puts === 2) controller.abort(new Error('stop'));
-        await new Promise((r) => setTimeout(r, 5));
+      http.put(UPLOAD_URLS, async ({ request }) => {
+        if (++puts !== 2) return undefined;
+        // Abort while the second part is on its way; it is answered once the client has let it go.
+        controller.abort(new Error('stop'));
+        if (!request.signal.aborted) await new Promise((r) => request.signal.addEventListener('abort', r, { once: true }));
         return undefined;
       }),
     );
@@ -207,7 +212,7 @@ describe('client.files.upload, then download: a round trip with equal checksums'
   });
 
   it('refuses a source it cannot read', async () => {
-    const { client } = emulated(server, { files: 0 });
+    const { client } = await startEmulator({ files: 0 }, { msw: server });
     await expect(client.files.upload('x', 42 as never)).rejects.toBeInstanceOf(TypeError);
     await expect(client.files.upload('x', Readable.from(['text']))).rejects.toThrow(/not a Uint8Array/);
   });

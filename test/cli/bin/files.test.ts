@@ -1,15 +1,16 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpEmulator, type HttpEmulator } from './helpers/http-emulator.js';
-import { runBin } from './helpers/run-bin.js';
-import { parseNdjson, tempDir } from './helpers/temp-dir.js';
+import { startEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { runBin } from '../../helpers/child-process.js';
+import { parseNdjson } from '../../helpers/parse-output.js';
+import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
 
-let site: HttpEmulator;
-let dir: { path: string; remove: () => Promise<void> };
+let site: TestEmulator;
+let dir: TempDir;
 
 beforeAll(async () => {
-  site = await startHttpEmulator({ users: 5, files: 60 });
+  site = await startEmulator({ seed: 7, users: 5, files: 60 });
   dir = await tempDir();
 });
 afterAll(async () => {

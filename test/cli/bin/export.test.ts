@@ -1,19 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpEmulator, type HttpEmulator } from './helpers/http-emulator.js';
-import { csvRecords } from './helpers/parse-csv.js';
-import { runBin } from './helpers/run-bin.js';
-import { parseNdjson, tempDir } from './helpers/temp-dir.js';
+import { startEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { runBin } from '../../helpers/child-process.js';
+import { csvRecords, parseNdjson } from '../../helpers/parse-output.js';
+import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
 
 const USERS = 2500;
-let site: HttpEmulator;
-let dir: { path: string; remove: () => Promise<void> };
+let site: TestEmulator;
+let dir: TempDir;
 const tricky = { username: 'tricky', name: 'Doe, "JJ"\nsecond line', company: 'Commas, Inc.' };
 let trickyId: number;
 
 beforeAll(async () => {
-  site = await startHttpEmulator({ users: USERS, files: 40 });
+  site = await startEmulator({ seed: 7, users: USERS, files: 40 });
   trickyId = (await site.client.users.create(tricky)).id!;
   dir = await tempDir();
 });

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './shared.js';
+
+/** The CLI executable under test. */
+export const binPath = join(repoRoot, 'bin', 'files-stream.js');
+
+/** How a child ended and what it printed. */
+export interface ChildResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A running child whose output is collected as it comes. */
+export interface RunningChild {
+  readonly process: ChildProcess;
+  /** Output so far. */
+  stdout(): string;
+  stderr(): string;
+  readonly done: Promise<ChildResult>;
+}
+
+/** Options of the functions below. */
+export interface ChildOptions {
+  /** Added to a clean environment (the outer one without FILESCOM_*). */
+  readonly env?: Record<string, string | undefined>;
+  /** Default: the repository root. */
+  readonly cwd?: string;
+}
+
+/** The environment of a child: the outer one without FILESCOM_*, the CLI from sources (not dist/), plus `extra`. */
+export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('FILESCOM_')) env[key] = value;
+  return { ...env, FILES_STREAM_FROM_SOURCE: '1', ...extra };
+}
+
+/** Starts `node ...args` (stdin closed, stdout and stderr collected). */
+export function startNode(args: readonly string[], options: ChildOptions = {}): RunningChild {
+  const child = spawn(process.execPath, [...args], { cwd: options.cwd ?? repoRoot, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const done = new Promise<ChildResult>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { process: child, stdout: () => stdout, stderr: () => stderr, done };
+}
+
+/** Starts a TypeScript file with tsx: `node --import tsx file ...args`. */
+export function startTs(file: string, args: readonly string[] = [], options: ChildOptions = {}): RunningChild {
+  return startNode(['--import', 'tsx', file, ...args], options);
+}
+
+/** Starts the CLI: `node bin/files-stream.js ...args`. */
+export function startBin(args: readonly string[], options: ChildOptions = {}): RunningChild {
+  return startNode([binPath, ...args], options);
+}
+
+/** Runs the CLI to the end. */
+export function runBin(args: readonly string[], options: ChildOptions = {}): Promise<ChildResult> {
+  return startBin(args, options).done;
+}
