@@ -10,7 +10,6 @@ import {
   pathArgName,
   pluralize,
   resourceFile,
-  schemaName,
   words,
 } from './naming.js';
 import type { Spec, SpecOperation, SpecParam } from './spec.js';
@@ -168,9 +167,9 @@ function operationConst(named: NamedOperation, spec: Spec): string {
   return [doc(`\`${op.method} ${op.path}\``), `export const ${named.constName}: OperationSpec = {`, ...lines, '};'].join('\n');
 }
 
-/** `{ model, array, schema }`, on one line when it fits. */
+/** `{ model, array }`, on one line when it fits. (The model's schema is looked up by name when a response is validated.) */
 function returnsLiteral(model: string, array: boolean): string {
-  const fields = [`model: ${quote(model)}`, `array: ${array}`, `schema: () => ${schemaName(model)}`];
+  const fields = [`model: ${quote(model)}`, `array: ${array}`];
   const inline = `{ ${fields.join(', ')} }`;
   if (`  returns: ${inline},`.length <= MAX_WIDTH) return inline;
   return `{\n${fields.map((f) => `    ${f},`).join('\n')}\n  }`;
@@ -303,7 +302,7 @@ export function resourceModule(resource: string, ops: NamedOperation[], spec: Sp
     helperTypes.size > 0 && importLine([...helperTypes], '../../api/params.js', true),
     ops.some((n) => n.op.paginated) && importLine(['Paginated'], '../../pagination/paginated.js', true),
     ...models.map((model) =>
-      importLine([schemaName(model), `type ${model}`], `../models/${modelFile(model).replace(/\.ts$/, '.js')}`),
+      importLine([model], `../models/${modelFile(model).replace(/\.ts$/, '.js')}`, true),
     ),
   ].filter((line): line is string => Boolean(line));
   return file(

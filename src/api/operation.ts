@@ -1,4 +1,3 @@
-import type { ZodType } from 'zod';
 import type { HttpMethod } from '../core/types.js';
 
 /** Where a parameter travels: a path segment, the query string or the JSON body. */
@@ -22,11 +21,14 @@ export interface ParamSpec {
   readonly enumLike?: readonly string[];
 }
 
-/** The response model of an operation. The schema is built lazily on first use. */
+/**
+ * The response model of an operation. Its zod schema is looked up by name (`<model>Schema`
+ * in `files-stream/schemas`) when the first response is validated, so neither zod nor the
+ * 149 schemas are loaded at import.
+ */
 export interface ReturnSpec {
   readonly model: string;
   readonly array: boolean;
-  readonly schema: () => ZodType;
 }
 
 /** Everything the runtime needs to send one Files.com operation. Generated from the spec. */

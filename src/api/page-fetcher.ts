@@ -15,7 +15,12 @@ export function nextCursorOf(headers: Headers): string | undefined {
  * refetches share one retry budget. The head's cursors then become those of the response
  * that was read.
  */
-export function filesPageFetcher<T>(core: RequestCore, spec: RequestSpec, validate: RecordValidator, maxBytes?: number): PageFetcher<T> {
+export function filesPageFetcher<T>(
+  core: RequestCore,
+  spec: RequestSpec,
+  validator: () => Promise<RecordValidator>,
+  maxBytes?: number,
+): PageFetcher<T> {
   const operation = spec.operation ?? spec.path;
   return async (cursor, signal) => {
     const budget = core.budget({ method: spec.method }, signal);
@@ -35,7 +40,8 @@ export function filesPageFetcher<T>(core: RequestCore, spec: RequestSpec, valida
           budget,
           async (retry) => {
             if (retry > 0) response = await open();
-            return validateList(operation, await response.json({ maxBytes }), validate) as T[];
+            const body = await response.json({ maxBytes });
+            return validateList(operation, body, await validator()) as T[];
           },
           { signal },
         ),

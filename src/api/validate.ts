@@ -1,4 +1,4 @@
-import { z, type ZodType } from 'zod';
+import type { ZodType } from 'zod';
 import { ResponseValidationError } from '../errors/client-errors.js';
 import type { ValidationMode } from './context.js';
 import { compileFastCheck, type FastCheck } from './fast-check.js';
@@ -13,14 +13,18 @@ interface Variant {
 
 const variants = new WeakMap<ZodType, { loose: Variant; strict: Variant }>();
 
+/** A zod schema's kind (`lazy`, `object`, ...), read from its definition: this module does not load zod. */
+const kindOf = (schema: ZodType): string => (schema as unknown as { _zod: { def: { type: string } } })._zod.def.type;
+
 /** The loose (unknown fields allowed) and strict variants of a model schema, each with its fast check; built once. */
 function variantsOf(schema: ZodType): { loose: Variant; strict: Variant } {
   let v = variants.get(schema);
   if (!v) {
     let inner: ZodType = schema;
-    while (inner instanceof z.ZodLazy) inner = inner.unwrap() as ZodType;
-    const loose = inner instanceof z.ZodObject ? inner.loose() : inner;
-    const strict = inner instanceof z.ZodObject ? inner.strict() : inner;
+    while (kindOf(inner) === 'lazy') inner = (inner as unknown as { unwrap(): ZodType }).unwrap();
+    const object = kindOf(inner) === 'object' ? (inner as unknown as { loose(): ZodType; strict(): ZodType }) : undefined;
+    const loose = object ? object.loose() : inner;
+    const strict = object ? object.strict() : inner;
     v = { loose: { schema: loose, fast: compileFastCheck(loose) }, strict: { schema: strict, fast: compileFastCheck(strict) } };
     variants.set(schema, v);
   }

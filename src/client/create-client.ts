@@ -1,13 +1,22 @@
+import type { ZodType } from 'zod';
 import { createApiContext } from '../api/create-api-context.js';
 import type { ApiContext } from '../api/context.js';
 import { createRequestCore, type CoreSettings } from '../core/request-core.js';
+import { debugFromEnv, stderrLogger } from '../core/logger.js';
+import { proxyFetch, proxyFromEnv } from '../core/proxy.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../core/retry.js';
 import type { RequestCore } from '../core/types.js';
 import { ConfigurationError } from '../errors/client-errors.js';
 import { createNamespaces } from '../generated/namespaces.js';
 import { VERSION } from './version.js';
-import { clientOptionsSchema, type ClientOptions } from './options.js';
+import { checkClientOptions, type ClientOptions } from './options.js';
 import { applyPlugins, builtinPlugins, type PluggedNamespaces, type PluginHost } from './plugins.js';
+
+/** A model's zod schema by name: the 149 schemas (and zod) load with the first response validated. */
+const loadSchema = async (model: string): Promise<ZodType | undefined> => {
+  const schemas = (await import('../generated/models/index.js')) as unknown as Record<string, ZodType | undefined>;
+  return schemas[`${model}Schema`];
+};
 
 /** Default of the `maxPageBytes` option: 256 MiB. */
 const DEFAULT_MAX_PAGE_BYTES = 256 * 1024 * 1024;
@@ -47,14 +56,16 @@ export type FilesClient = ClientBase & PluggedNamespaces;
 
 /**
  * Creates a Files.com client. Options default from `FILESCOM_API_KEY` and
- * `FILESCOM_BASE_URL`. Clients share no state: each has its own key, settings, hooks and retry
+ * `FILESCOM_BASE_URL`; `FILES_STREAM_DEBUG=1` logs to stderr when no `logger` is given;
+ * without a `fetch` of the user's, `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` are honoured (all
+ * read once, here). Clients share no state: each has its own key, settings, hooks and retry
  * budgets. They do share the process's `fetch` connection pool (pass `fetch` for your own agent).
  *
  * @throws ConfigurationError naming the first invalid option.
  */
 export function createClient(options: ClientOptions = {}): FilesClient {
   const resolved = resolveOptions(options);
-  const settings = coreSettings(resolved);
+  const settings = coreSettings(resolved, processEnv());
   const secrets = { apiKey: resolved.apiKey, sessionId: resolved.sessionId };
   const core = createRequestCore(settings, secrets);
   // A session wins over a key, as in the official SDKs: only X-FilesAPI-Auth is sent.
@@ -63,6 +74,7 @@ export function createClient(options: ClientOptions = {}): FilesClient {
     validation: resolved.validation ?? 'passthrough',
     prefetch: resolved.prefetch ?? 1,
     perPage: resolved.perPage,
+    loadSchema,
     assertAuth: (op) => {
       if (auth === 'none' && !op.anonymous) {
         throw new ConfigurationError('apiKey', 'no API key: pass apiKey (or sessionId) or set FILESCOM_API_KEY');
@@ -92,23 +104,29 @@ function derivedOptions(resolved: ClientOptions, more: ClientOptions): ClientOpt
   return merged;
 }
 
+/** The environment (`process.env`), or nothing outside Node-like runtimes. */
+function processEnv(): Record<string, string | undefined> {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+}
+
 function resolveOptions(options: ClientOptions): ClientOptions {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+  const env = processEnv();
   const merged: ClientOptions = { ...options };
   if (merged.apiKey === undefined && merged.sessionId === undefined && env.FILESCOM_API_KEY) {
     merged.apiKey = env.FILESCOM_API_KEY;
   }
   if (merged.baseUrl === undefined && env.FILESCOM_BASE_URL) merged.baseUrl = env.FILESCOM_BASE_URL;
-  const result = clientOptionsSchema.safeParse(merged);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const option = issue.path.map(String).join('.') || 'options';
-    throw new ConfigurationError(option, issue.message);
-  }
+  if (merged.logger === undefined && debugFromEnv(env)) merged.logger = stderrLogger;
+  const problem = checkClientOptions(merged);
+  if (problem) throw new ConfigurationError(problem.option, problem.message);
   return merged;
 }
 
-function coreSettings(o: ClientOptions): CoreSettings {
+/**
+ * The settings of the request core. Without a `fetch` of the user's, the proxy variables of
+ * `env` (read now, once) route requests through undici's `EnvHttpProxyAgent` (core/proxy.ts).
+ */
+function coreSettings(o: ClientOptions, env: Record<string, string | undefined>): CoreSettings {
   const retry: RetryPolicy =
     o.retry === false ? { ...defaultRetryPolicy, limit: 0 } : { ...defaultRetryPolicy, ...o.retry };
   const baseUrl = (o.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/api\/rest\/v1$/, '');
@@ -120,7 +138,14 @@ function coreSettings(o: ClientOptions): CoreSettings {
     maxPageBytes: o.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES,
     retry,
     userAgent: `files-stream/${VERSION}${o.userAgent ? ` ${o.userAgent}` : ''}`,
-    fetch: o.fetch,
+    fetch: o.fetch ?? proxyFetchOf(env),
     hooks: o.hooks ?? {},
+    logger: o.logger,
   };
+}
+
+/** A `fetch` through the proxies `env` names, or `undefined` (the global `fetch`) when it names none. */
+function proxyFetchOf(env: Record<string, string | undefined>): typeof globalThis.fetch | undefined {
+  const proxy = proxyFromEnv(env);
+  return proxy && proxyFetch(proxy);
 }

@@ -5,8 +5,9 @@
  * request core hands it to ky; a page whose body breaks off and a download whose bytes fail
  * their checks are retried with the same budget and the same rules.
  */
-import { HTTPError, TimeoutError as KyTimeoutError } from 'ky';
+import type { HTTPError } from 'ky';
 import { FilesApiError } from '../errors/api-errors.js';
+import { FilesError } from '../errors/files-error.js';
 import { IntegrityError, NetworkError, ResponseValidationError, TimeoutError } from '../errors/client-errors.js';
 import { networkCode } from './network-cause.js';
 import type { HttpMethod } from './types.js';
@@ -97,13 +98,26 @@ export type Failure =
 /** Codes of network failures that retrying cannot fix: the host does not exist. `EAI_AGAIN` is temporary. */
 const PERMANENT_CODES: ReadonlySet<string> = new Set(['ENOTFOUND']);
 
+/**
+ * ky's `HTTPError` (an answer with an error status), told by shape rather than class, so
+ * ky itself is loaded only when the first request is sent.
+ */
+export function isKyHttpError(error: unknown): error is HTTPError {
+  return error instanceof Error && error.name === 'HTTPError' && (error as Partial<HTTPError>).response instanceof Response;
+}
+
+/** ky's `TimeoutError` (no response headers in time): not files-stream's own, which is a `FilesError`. */
+export function isKyTimeoutError(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'TimeoutError' && !(error instanceof FilesError) && 'request' in error;
+}
+
 /** Classifies a failure: ky's and fetch's own errors (inside the core) and files-stream's typed ones. */
 export function failureOf(error: unknown): Failure {
-  if (error instanceof HTTPError) {
+  if (isKyHttpError(error)) {
     return { kind: 'status', status: error.response.status, retryAfter: parseRetryAfter(error.response.headers.get('retry-after')) };
   }
   if (error instanceof FilesApiError) return { kind: 'status', status: error.status, retryAfter: error.retryAfter ?? null };
-  if (error instanceof KyTimeoutError || error instanceof TimeoutError) return { kind: 'timeout' };
+  if (isKyTimeoutError(error) || error instanceof TimeoutError) return { kind: 'timeout' };
   if (error instanceof IntegrityError) return { kind: 'integrity' };
   // A body cut short with an honest Content-Length parses as broken JSON: fetch it again.
   if (error instanceof ResponseValidationError) return error.cause instanceof SyntaxError ? { kind: 'network', permanent: false } : { kind: 'final' };
@@ -205,7 +219,7 @@ export class RetryBudget {
     this.#retries++;
     this.#waited += wait;
     // The failed response is not read: release its body (and connection) now, not at GC.
-    if (error instanceof HTTPError) error.response.body?.cancel().catch(() => {});
+    if (isKyHttpError(error)) error.response.body?.cancel().catch(() => {});
     this.last = { attempt: this.#retries, delayMs: wait, reason: reasonOf(failure) };
     return this.last;
   }

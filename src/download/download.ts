@@ -9,6 +9,7 @@ import { FilesError, IntegrityError } from '../errors/index.js';
 import type { File } from '../generated/models/file.js';
 import type { FilesNamespace } from '../generated/resources/files.js';
 import { isDownloadUriExpired } from './download-uri.js';
+import { requireNode } from '../core/platform.js';
 
 /** A `fetch` implementation: the global one, or one given to the client or the call. */
 export type FetchLike = typeof globalThis.fetch;
@@ -97,6 +98,7 @@ export function downloadPlugin(client: { core: RequestCore; files: FilesNamespac
     files: {
       downloadStream: (path, options) => downloadStream(deps, path, options),
       downloadToFile: async (path, dest, options) => {
+        requireNode('files.downloadToFile');
         const { saveDownload } = await import('./node/download-to-file.js');
         return saveDownload(deps, path, dest, options);
       },

@@ -1,3 +1,4 @@
+import { requireNode } from '../core/platform.js';
 import type { File } from '../generated/models/file.js';
 import type { Paginated } from '../pagination/paginated.js';
 import type { DownloadToFileOptions, DownloadToFileResult } from '../download/download.js';
@@ -127,6 +128,7 @@ export async function downloadTree(
   localDir: string,
   options: DownloadTreeOptions = {},
 ): Promise<DownloadTreeResult> {
+  requireNode('downloadTree');
   const { runTreeDownload } = await import('./node/tree-download.js');
   return runTreeDownload(client, remotePath, localDir, options);
 }

@@ -1,4 +1,6 @@
 /** Upload sources: what `client.files.upload` reads, and how it is cut into parts. */
+import { requireNode } from '../core/platform.js';
+
 /**
  * What `client.files.upload` accepts: a local file path (Node only), bytes, a `Blob`, a web
  * `ReadableStream`, or any `AsyncIterable<Uint8Array>` (a Node `Readable` without an
@@ -22,6 +24,7 @@ export interface ByteSource {
  */
 export async function openSource(source: UploadSource): Promise<ByteSource> {
   if (typeof source === 'string') {
+    requireNode('files.upload from a local path');
     const { openFileSource } = await import('./node/file-source.js');
     return openFileSource(source);
   }

@@ -9,7 +9,7 @@ import type { RequestCore } from '../core/types.js';
 import { NotAuthenticatedError, NotAuthorizedError } from '../errors/api-errors.js';
 import { FilesError } from '../errors/files-error.js';
 import type { File } from '../generated/models/file.js';
-import { FileUploadPartSchema, type FileUploadPart } from '../generated/models/file-upload-part.js';
+import type { FileUploadPart } from '../generated/models/file-upload-part.js';
 import { fileCreateOp, type FilesNamespace } from '../generated/resources/files.js';
 import { openSource, PartReader, type UploadSource } from './source.js';
 
@@ -208,7 +208,7 @@ function mtimeParam(value: string | Date | undefined): string | undefined {
 const uploadPartOp: OperationSpec = {
   ...fileCreateOp,
   id: 'files.upload',
-  returns: { model: 'FileUploadPart', array: false, schema: () => FileUploadPartSchema },
+  returns: { model: 'FileUploadPart', array: false },
 };
 
 /** How a part is sent and retried. */

@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type ActionLog, ActionLogSchema } from '../models/action-log.js';
+import type { ActionLog } from '../models/action-log.js';
 
 /** Parameters of `actionLogs.list`. */
 export type ActionLogListParams = {
@@ -80,7 +80,7 @@ export const actionLogListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'ActionLog', array: true, schema: () => ActionLogSchema },
+  returns: { model: 'ActionLog', array: true },
   status: 200,
 };
 

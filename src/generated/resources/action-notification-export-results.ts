@@ -3,9 +3,8 @@
 import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type ActionNotificationExportResult,
-  ActionNotificationExportResultSchema,
+import type {
+  ActionNotificationExportResult,
 } from '../models/action-notification-export-result.js';
 
 /** Parameters of `actionNotificationExportResults.list`. */
@@ -30,11 +29,7 @@ export const actionNotificationExportResultListOp: OperationSpec = {
     { name: 'action_notification_export_id', type: 'int64', required: true, in: 'query' },
   ],
   paginated: true,
-  returns: {
-    model: 'ActionNotificationExportResult',
-    array: true,
-    schema: () => ActionNotificationExportResultSchema,
-  },
+  returns: { model: 'ActionNotificationExportResult', array: true },
   status: 200,
 };
 

@@ -3,10 +3,7 @@
 import type { ApiContext, CallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
-import {
-  type ActionNotificationExport,
-  ActionNotificationExportSchema,
-} from '../models/action-notification-export.js';
+import type { ActionNotificationExport } from '../models/action-notification-export.js';
 
 /** `GET /action_notification_exports/{id}` */
 export const actionNotificationExportFindOp: OperationSpec = {
@@ -18,11 +15,7 @@ export const actionNotificationExportFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: {
-    model: 'ActionNotificationExport',
-    array: false,
-    schema: () => ActionNotificationExportSchema,
-  },
+  returns: { model: 'ActionNotificationExport', array: false },
   status: 200,
 };
 
@@ -61,11 +54,7 @@ export const actionNotificationExportCreateOp: OperationSpec = {
     { name: 'query_folder', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'ActionNotificationExport',
-    array: false,
-    schema: () => ActionNotificationExportSchema,
-  },
+  returns: { model: 'ActionNotificationExport', array: false },
   status: 201,
 };
 

@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type AiAssistantPersonality,
-  AiAssistantPersonalitySchema,
-} from '../models/ai-assistant-personality.js';
+import type { AiAssistantPersonality } from '../models/ai-assistant-personality.js';
 
 /** Parameters of `aiAssistantPersonalities.list`. */
 export type AiAssistantPersonalityListParams = {
@@ -44,11 +41,7 @@ export const aiAssistantPersonalityListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: {
-    model: 'AiAssistantPersonality',
-    array: true,
-    schema: () => AiAssistantPersonalitySchema,
-  },
+  returns: { model: 'AiAssistantPersonality', array: true },
   status: 200,
 };
 
@@ -62,11 +55,7 @@ export const aiAssistantPersonalityFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: {
-    model: 'AiAssistantPersonality',
-    array: false,
-    schema: () => AiAssistantPersonalitySchema,
-  },
+  returns: { model: 'AiAssistantPersonality', array: false },
   status: 200,
 };
 
@@ -95,11 +84,7 @@ export const aiAssistantPersonalityCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'AiAssistantPersonality',
-    array: false,
-    schema: () => AiAssistantPersonalitySchema,
-  },
+  returns: { model: 'AiAssistantPersonality', array: false },
   status: 201,
 };
 
@@ -129,11 +114,7 @@ export const aiAssistantPersonalityUpdateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'AiAssistantPersonality',
-    array: false,
-    schema: () => AiAssistantPersonalitySchema,
-  },
+  returns: { model: 'AiAssistantPersonality', array: false },
   status: 200,
 };
 

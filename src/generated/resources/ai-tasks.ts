@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type AiTask, AiTaskSchema } from '../models/ai-task.js';
+import type { AiTask } from '../models/ai-task.js';
 
 /** Parameters of `aiTasks.list`. */
 export type AiTaskListParams = {
@@ -41,7 +41,7 @@ export const aiTaskListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'AiTask', array: true, schema: () => AiTaskSchema },
+  returns: { model: 'AiTask', array: true },
   status: 200,
 };
 
@@ -55,7 +55,7 @@ export const aiTaskFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'AiTask', array: false, schema: () => AiTaskSchema },
+  returns: { model: 'AiTask', array: false },
   status: 200,
 };
 
@@ -116,7 +116,7 @@ export const aiTaskCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'AiTask', array: false, schema: () => AiTaskSchema },
+  returns: { model: 'AiTask', array: false },
   status: 201,
 };
 
@@ -192,7 +192,7 @@ export const aiTaskUpdateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'AiTask', array: false, schema: () => AiTaskSchema },
+  returns: { model: 'AiTask', array: false },
   status: 200,
 };
 

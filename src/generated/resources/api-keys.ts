@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type ApiKey, ApiKeySchema } from '../models/api-key.js';
+import type { ApiKey } from '../models/api-key.js';
 
 /** Parameters of `apiKeys.list`. */
 export type ApiKeyListParams = {
@@ -75,7 +75,7 @@ export const apiKeyListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'ApiKey', array: true, schema: () => ApiKeySchema },
+  returns: { model: 'ApiKey', array: true },
   status: 200,
 };
 
@@ -89,7 +89,7 @@ export const apiKeyFindCurrentOp: OperationSpec = {
   pathParams: [],
   params: [],
   paginated: false,
-  returns: { model: 'ApiKey', array: false, schema: () => ApiKeySchema },
+  returns: { model: 'ApiKey', array: false },
   status: 200,
 };
 
@@ -103,7 +103,7 @@ export const apiKeyFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'ApiKey', array: false, schema: () => ApiKeySchema },
+  returns: { model: 'ApiKey', array: false },
   status: 200,
 };
 
@@ -138,7 +138,7 @@ export const apiKeyCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'ApiKey', array: false, schema: () => ApiKeySchema },
+  returns: { model: 'ApiKey', array: false },
   status: 201,
 };
 
@@ -163,7 +163,7 @@ export const apiKeyUpdateCurrentOp: OperationSpec = {
     { name: 'permission_set', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'ApiKey', array: false, schema: () => ApiKeySchema },
+  returns: { model: 'ApiKey', array: false },
   status: 200,
 };
 
@@ -203,7 +203,7 @@ export const apiKeyUpdateOp: OperationSpec = {
     { name: 'name', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'ApiKey', array: false, schema: () => ApiKeySchema },
+  returns: { model: 'ApiKey', array: false },
   status: 200,
 };
 

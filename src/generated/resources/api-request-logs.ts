@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type ApiRequestLog, ApiRequestLogSchema } from '../models/api-request-log.js';
+import type { ApiRequestLog } from '../models/api-request-log.js';
 
 /** Parameters of `apiRequestLogs.list`. */
 export type ApiRequestLogListParams = {
@@ -90,7 +90,7 @@ export const apiRequestLogListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'ApiRequestLog', array: true, schema: () => ApiRequestLogSchema },
+  returns: { model: 'ApiRequestLog', array: true },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type App, AppSchema } from '../models/app.js';
+import type { App } from '../models/app.js';
 
 /** Parameters of `apps.list`. */
 export type AppListParams = {
@@ -43,7 +43,7 @@ export const appListOp: OperationSpec = {
     { name: 'filter_prefix', type: 'object', required: false, in: 'query', validFields: ['name'] },
   ],
   paginated: true,
-  returns: { model: 'App', array: true, schema: () => AppSchema },
+  returns: { model: 'App', array: true },
   status: 200,
 };
 

@@ -4,10 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type As2IncomingMessage,
-  As2IncomingMessageSchema,
-} from '../models/as2-incoming-message.js';
+import type { As2IncomingMessage } from '../models/as2-incoming-message.js';
 
 /** Parameters of `as2IncomingMessages.list`. */
 export type As2IncomingMessageListParams = {
@@ -76,7 +73,7 @@ export const as2IncomingMessageListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'As2IncomingMessage', array: true, schema: () => As2IncomingMessageSchema },
+  returns: { model: 'As2IncomingMessage', array: true },
   status: 200,
 };
 

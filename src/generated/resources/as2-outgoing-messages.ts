@@ -4,10 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type As2OutgoingMessage,
-  As2OutgoingMessageSchema,
-} from '../models/as2-outgoing-message.js';
+import type { As2OutgoingMessage } from '../models/as2-outgoing-message.js';
 
 /** Parameters of `as2OutgoingMessages.list`. */
 export type As2OutgoingMessageListParams = {
@@ -76,7 +73,7 @@ export const as2OutgoingMessageListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'As2OutgoingMessage', array: true, schema: () => As2OutgoingMessageSchema },
+  returns: { model: 'As2OutgoingMessage', array: true },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type As2Partner, As2PartnerSchema } from '../models/as2-partner.js';
+import type { As2Partner } from '../models/as2-partner.js';
 
 /** Parameters of `as2Partners.list`. */
 export type As2PartnerListParams = {
@@ -41,7 +41,7 @@ export const as2PartnerListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'As2Partner', array: true, schema: () => As2PartnerSchema },
+  returns: { model: 'As2Partner', array: true },
   status: 200,
 };
 
@@ -55,7 +55,7 @@ export const as2PartnerFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'As2Partner', array: false, schema: () => As2PartnerSchema },
+  returns: { model: 'As2Partner', array: false },
   status: 200,
 };
 
@@ -98,7 +98,7 @@ export const as2PartnerCreateOp: OperationSpec = {
     { name: 'public_certificate', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'As2Partner', array: false, schema: () => As2PartnerSchema },
+  returns: { model: 'As2Partner', array: false },
   status: 201,
 };
 
@@ -140,7 +140,7 @@ export const as2PartnerUpdateOp: OperationSpec = {
     { name: 'public_certificate', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'As2Partner', array: false, schema: () => As2PartnerSchema },
+  returns: { model: 'As2Partner', array: false },
   status: 200,
 };
 

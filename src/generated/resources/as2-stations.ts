@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type As2Station, As2StationSchema } from '../models/as2-station.js';
+import type { As2Station } from '../models/as2-station.js';
 
 /** Parameters of `as2Stations.list`. */
 export type As2StationListParams = {
@@ -41,7 +41,7 @@ export const as2StationListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'As2Station', array: true, schema: () => As2StationSchema },
+  returns: { model: 'As2Station', array: true },
   status: 200,
 };
 
@@ -55,7 +55,7 @@ export const as2StationFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'As2Station', array: false, schema: () => As2StationSchema },
+  returns: { model: 'As2Station', array: false },
   status: 200,
 };
 
@@ -84,7 +84,7 @@ export const as2StationCreateOp: OperationSpec = {
     { name: 'private_key_password', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'As2Station', array: false, schema: () => As2StationSchema },
+  returns: { model: 'As2Station', array: false },
   status: 201,
 };
 
@@ -112,7 +112,7 @@ export const as2StationUpdateOp: OperationSpec = {
     { name: 'private_key_password', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'As2Station', array: false, schema: () => As2StationSchema },
+  returns: { model: 'As2Station', array: false },
   status: 200,
 };
 

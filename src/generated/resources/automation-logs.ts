@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type AutomationLog, AutomationLogSchema } from '../models/automation-log.js';
+import type { AutomationLog } from '../models/automation-log.js';
 
 /** Parameters of `automationLogs.list`. */
 export type AutomationLogListParams = {
@@ -107,7 +107,7 @@ export const automationLogListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'AutomationLog', array: true, schema: () => AutomationLogSchema },
+  returns: { model: 'AutomationLog', array: true },
   status: 200,
 };
 

@@ -4,11 +4,8 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type AutomationExecutionNode,
-  AutomationExecutionNodeSchema,
-} from '../models/automation-execution-node.js';
-import { type AutomationRun, AutomationRunSchema } from '../models/automation-run.js';
+import type { AutomationExecutionNode } from '../models/automation-execution-node.js';
+import type { AutomationRun } from '../models/automation-run.js';
 
 /** Parameters of `automationRuns.list`. */
 export type AutomationRunListParams = {
@@ -49,7 +46,7 @@ export const automationRunListOp: OperationSpec = {
     { name: 'automation_id', type: 'int64', required: true, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'AutomationRun', array: true, schema: () => AutomationRunSchema },
+  returns: { model: 'AutomationRun', array: true },
   status: 200,
 };
 
@@ -63,7 +60,7 @@ export const automationRunFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'AutomationRun', array: false, schema: () => AutomationRunSchema },
+  returns: { model: 'AutomationRun', array: false },
   status: 200,
 };
 
@@ -85,11 +82,7 @@ export const automationRunFindNodeOp: OperationSpec = {
     { name: 'node_id', type: 'string', required: true, in: 'query' },
   ],
   paginated: false,
-  returns: {
-    model: 'AutomationExecutionNode',
-    array: false,
-    schema: () => AutomationExecutionNodeSchema,
-  },
+  returns: { model: 'AutomationExecutionNode', array: false },
   status: 200,
 };
 
@@ -103,7 +96,7 @@ export const automationRunCancelOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'AutomationRun', array: false, schema: () => AutomationRunSchema },
+  returns: { model: 'AutomationRun', array: false },
   status: 200,
 };
 
@@ -125,7 +118,7 @@ export const automationRunRerunOp: OperationSpec = {
     { name: 'node_id', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'AutomationRun', array: false, schema: () => AutomationRunSchema },
+  returns: { model: 'AutomationRun', array: false },
   status: 201,
 };
 

@@ -4,11 +4,8 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Automation, AutomationSchema } from '../models/automation.js';
-import {
-  type AutomationAuthoringSchema,
-  AutomationAuthoringSchemaSchema,
-} from '../models/automation-authoring-schema.js';
+import type { Automation } from '../models/automation.js';
+import type { AutomationAuthoringSchema } from '../models/automation-authoring-schema.js';
 
 /** Parameters of `automations.list`. */
 export type AutomationListParams = {
@@ -77,7 +74,7 @@ export const automationListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'Automation', array: true, schema: () => AutomationSchema },
+  returns: { model: 'Automation', array: true },
   status: 200,
 };
 
@@ -91,7 +88,7 @@ export const automationFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Automation', array: false, schema: () => AutomationSchema },
+  returns: { model: 'Automation', array: false },
   status: 200,
 };
 
@@ -105,11 +102,7 @@ export const automationGetAuthoringSchemaOp: OperationSpec = {
   pathParams: [],
   params: [],
   paginated: false,
-  returns: {
-    model: 'AutomationAuthoringSchema',
-    array: false,
-    schema: () => AutomationAuthoringSchemaSchema,
-  },
+  returns: { model: 'AutomationAuthoringSchema', array: false },
   status: 200,
 };
 
@@ -228,7 +221,7 @@ export const automationCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Automation', array: false, schema: () => AutomationSchema },
+  returns: { model: 'Automation', array: false },
   status: 201,
 };
 
@@ -242,7 +235,7 @@ export const automationUpgradeOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Automation', array: false, schema: () => AutomationSchema },
+  returns: { model: 'Automation', array: false },
   status: 200,
 };
 
@@ -382,7 +375,7 @@ export const automationUpdateOp: OperationSpec = {
     { name: 'automation', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Automation', array: false, schema: () => AutomationSchema },
+  returns: { model: 'Automation', array: false },
   status: 200,
 };
 

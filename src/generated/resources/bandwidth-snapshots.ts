@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type BandwidthSnapshot, BandwidthSnapshotSchema } from '../models/bandwidth-snapshot.js';
+import type { BandwidthSnapshot } from '../models/bandwidth-snapshot.js';
 
 /** Parameters of `bandwidthSnapshots.list`. */
 export type BandwidthSnapshotListParams = {
@@ -67,7 +67,7 @@ export const bandwidthSnapshotListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'BandwidthSnapshot', array: true, schema: () => BandwidthSnapshotSchema },
+  returns: { model: 'BandwidthSnapshot', array: true },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Behavior, BehaviorSchema } from '../models/behavior.js';
+import type { Behavior } from '../models/behavior.js';
 
 /** Parameters of `behaviors.list`. */
 export type BehaviorListParams = {
@@ -53,7 +53,7 @@ export const behaviorListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'Behavior', array: true, schema: () => BehaviorSchema },
+  returns: { model: 'Behavior', array: true },
   status: 200,
 };
 
@@ -67,7 +67,7 @@ export const behaviorFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Behavior', array: false, schema: () => BehaviorSchema },
+  returns: { model: 'Behavior', array: false },
   status: 200,
 };
 
@@ -109,7 +109,7 @@ export const behaviorListForOp: OperationSpec = {
     { name: 'ancestor_behaviors', type: 'boolean', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'Behavior', array: true, schema: () => BehaviorSchema },
+  returns: { model: 'Behavior', array: true },
   status: 200,
 };
 
@@ -145,7 +145,7 @@ export const behaviorCreateOp: OperationSpec = {
     { name: 'behavior', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Behavior', array: false, schema: () => BehaviorSchema },
+  returns: { model: 'Behavior', array: false },
   status: 201,
 };
 
@@ -211,7 +211,7 @@ export const behaviorUpdateOp: OperationSpec = {
     { name: 'attachment_delete', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Behavior', array: false, schema: () => BehaviorSchema },
+  returns: { model: 'Behavior', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type BundleAction, BundleActionSchema } from '../models/bundle-action.js';
+import type { BundleAction } from '../models/bundle-action.js';
 
 /** Parameters of `bundleActions.list`. */
 export type BundleActionListParams = {
@@ -79,7 +79,7 @@ export const bundleActionListOp: OperationSpec = {
     { name: 'bundle_registration_id', type: 'int64', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'BundleAction', array: true, schema: () => BundleActionSchema },
+  returns: { model: 'BundleAction', array: true },
   status: 200,
 };
 

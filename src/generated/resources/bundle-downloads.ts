@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type BundleDownload, BundleDownloadSchema } from '../models/bundle-download.js';
+import type { BundleDownload } from '../models/bundle-download.js';
 
 /** Parameters of `bundleDownloads.list`. */
 export type BundleDownloadListParams = {
@@ -71,7 +71,7 @@ export const bundleDownloadListOp: OperationSpec = {
     { name: 'bundle_registration_id', type: 'int64', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'BundleDownload', array: true, schema: () => BundleDownloadSchema },
+  returns: { model: 'BundleDownload', array: true },
   status: 200,
 };
 

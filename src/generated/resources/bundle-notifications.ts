@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type BundleNotification,
-  BundleNotificationSchema,
-} from '../models/bundle-notification.js';
+import type { BundleNotification } from '../models/bundle-notification.js';
 
 /** Parameters of `bundleNotifications.list`. */
 export type BundleNotificationListParams = {
@@ -42,7 +39,7 @@ export const bundleNotificationListOp: OperationSpec = {
     { name: 'bundle_id', type: 'int64', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'BundleNotification', array: true, schema: () => BundleNotificationSchema },
+  returns: { model: 'BundleNotification', array: true },
   status: 200,
 };
 
@@ -56,7 +53,7 @@ export const bundleNotificationFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'BundleNotification', array: false, schema: () => BundleNotificationSchema },
+  returns: { model: 'BundleNotification', array: false },
   status: 200,
 };
 
@@ -85,7 +82,7 @@ export const bundleNotificationCreateOp: OperationSpec = {
     { name: 'notify_on_upload', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'BundleNotification', array: false, schema: () => BundleNotificationSchema },
+  returns: { model: 'BundleNotification', array: false },
   status: 201,
 };
 
@@ -109,7 +106,7 @@ export const bundleNotificationUpdateOp: OperationSpec = {
     { name: 'notify_on_upload', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'BundleNotification', array: false, schema: () => BundleNotificationSchema },
+  returns: { model: 'BundleNotification', array: false },
   status: 200,
 };
 

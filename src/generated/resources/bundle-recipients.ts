@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type BundleRecipient, BundleRecipientSchema } from '../models/bundle-recipient.js';
+import type { BundleRecipient } from '../models/bundle-recipient.js';
 
 /** Parameters of `bundleRecipients.list`. */
 export type BundleRecipientListParams = {
@@ -45,7 +45,7 @@ export const bundleRecipientListOp: OperationSpec = {
     { name: 'bundle_id', type: 'int64', required: true, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'BundleRecipient', array: true, schema: () => BundleRecipientSchema },
+  returns: { model: 'BundleRecipient', array: true },
   status: 200,
 };
 
@@ -78,7 +78,7 @@ export const bundleRecipientCreateOp: OperationSpec = {
     { name: 'share_after_create', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'BundleRecipient', array: false, schema: () => BundleRecipientSchema },
+  returns: { model: 'BundleRecipient', array: false },
   status: 201,
 };
 

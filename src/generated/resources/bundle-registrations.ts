@@ -4,10 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type BundleRegistration,
-  BundleRegistrationSchema,
-} from '../models/bundle-registration.js';
+import type { BundleRegistration } from '../models/bundle-registration.js';
 
 /** Parameters of `bundleRegistrations.list`. */
 export type BundleRegistrationListParams = {
@@ -40,7 +37,7 @@ export const bundleRegistrationListOp: OperationSpec = {
     { name: 'bundle_id', type: 'int64', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'BundleRegistration', array: true, schema: () => BundleRegistrationSchema },
+  returns: { model: 'BundleRegistration', array: true },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Bundle, BundleSchema } from '../models/bundle.js';
+import type { Bundle } from '../models/bundle.js';
 
 /** Parameters of `bundles.list`. */
 export type BundleListParams = {
@@ -93,7 +93,7 @@ export const bundleListOp: OperationSpec = {
     { name: 'deleted', type: 'boolean', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'Bundle', array: true, schema: () => BundleSchema },
+  returns: { model: 'Bundle', array: true },
   status: 200,
 };
 
@@ -115,7 +115,7 @@ export const bundleFindOp: OperationSpec = {
     { name: 'deleted', type: 'boolean', required: false, in: 'query' },
   ],
   paginated: false,
-  returns: { model: 'Bundle', array: false, schema: () => BundleSchema },
+  returns: { model: 'Bundle', array: false },
   status: 200,
 };
 
@@ -202,7 +202,7 @@ export const bundleCreateOp: OperationSpec = {
     { name: 'watermark_attachment_file', type: 'file', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Bundle', array: false, schema: () => BundleSchema },
+  returns: { model: 'Bundle', array: false },
   status: 201,
 };
 
@@ -316,7 +316,7 @@ export const bundleUpdateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Bundle', array: false, schema: () => BundleSchema },
+  returns: { model: 'Bundle', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type ChatSession, ChatSessionSchema } from '../models/chat-session.js';
+import type { ChatSession } from '../models/chat-session.js';
 
 /** Parameters of `chatSessions.list`. */
 export type ChatSessionListParams = {
@@ -41,7 +41,7 @@ export const chatSessionListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'ChatSession', array: true, schema: () => ChatSessionSchema },
+  returns: { model: 'ChatSession', array: true },
   status: 200,
 };
 
@@ -55,7 +55,7 @@ export const chatSessionFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'string', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'ChatSession', array: false, schema: () => ChatSessionSchema },
+  returns: { model: 'ChatSession', array: false },
   status: 200,
 };
 

@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type ChildSiteManagementPolicy,
-  ChildSiteManagementPolicySchema,
-} from '../models/child-site-management-policy.js';
+import type { ChildSiteManagementPolicy } from '../models/child-site-management-policy.js';
 
 /** Parameters of `childSiteManagementPolicies.list`. */
 export type ChildSiteManagementPolicyListParams = {
@@ -25,11 +22,7 @@ export const childSiteManagementPolicyListOp: OperationSpec = {
   pathParams: [],
   params: [{ name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 }],
   paginated: true,
-  returns: {
-    model: 'ChildSiteManagementPolicy',
-    array: true,
-    schema: () => ChildSiteManagementPolicySchema,
-  },
+  returns: { model: 'ChildSiteManagementPolicy', array: true },
   status: 200,
 };
 
@@ -43,11 +36,7 @@ export const childSiteManagementPolicyFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: {
-    model: 'ChildSiteManagementPolicy',
-    array: false,
-    schema: () => ChildSiteManagementPolicySchema,
-  },
+  returns: { model: 'ChildSiteManagementPolicy', array: false },
   status: 200,
 };
 
@@ -80,11 +69,7 @@ export const childSiteManagementPolicyCreateOp: OperationSpec = {
     { name: 'description', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'ChildSiteManagementPolicy',
-    array: false,
-    schema: () => ChildSiteManagementPolicySchema,
-  },
+  returns: { model: 'ChildSiteManagementPolicy', array: false },
   status: 201,
 };
 
@@ -118,11 +103,7 @@ export const childSiteManagementPolicyUpdateOp: OperationSpec = {
     { name: 'description', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'ChildSiteManagementPolicy',
-    array: false,
-    schema: () => ChildSiteManagementPolicySchema,
-  },
+  returns: { model: 'ChildSiteManagementPolicy', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Clickwrap, ClickwrapSchema } from '../models/clickwrap.js';
+import type { Clickwrap } from '../models/clickwrap.js';
 
 /** Parameters of `clickwraps.list`. */
 export type ClickwrapListParams = {
@@ -26,7 +26,7 @@ export const clickwrapListOp: OperationSpec = {
     { name: 'sort_by', type: 'object', required: false, in: 'query', directions: ['asc', 'desc'] },
   ],
   paginated: true,
-  returns: { model: 'Clickwrap', array: true, schema: () => ClickwrapSchema },
+  returns: { model: 'Clickwrap', array: true },
   status: 200,
 };
 
@@ -40,7 +40,7 @@ export const clickwrapFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Clickwrap', array: false, schema: () => ClickwrapSchema },
+  returns: { model: 'Clickwrap', array: false },
   status: 200,
 };
 
@@ -69,7 +69,7 @@ export const clickwrapCreateOp: OperationSpec = {
     { name: 'use_with_users', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Clickwrap', array: false, schema: () => ClickwrapSchema },
+  returns: { model: 'Clickwrap', array: false },
   status: 201,
 };
 
@@ -99,7 +99,7 @@ export const clickwrapUpdateOp: OperationSpec = {
     { name: 'use_with_users', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Clickwrap', array: false, schema: () => ClickwrapSchema },
+  returns: { model: 'Clickwrap', array: false },
   status: 200,
 };
 

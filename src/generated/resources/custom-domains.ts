@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type CustomDomain, CustomDomainSchema } from '../models/custom-domain.js';
+import type { CustomDomain } from '../models/custom-domain.js';
 
 /** Parameters of `customDomains.list`. */
 export type CustomDomainListParams = {
@@ -33,7 +33,7 @@ export const customDomainListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'CustomDomain', array: true, schema: () => CustomDomainSchema },
+  returns: { model: 'CustomDomain', array: true },
   status: 200,
 };
 
@@ -47,7 +47,7 @@ export const customDomainFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'CustomDomain', array: false, schema: () => CustomDomainSchema },
+  returns: { model: 'CustomDomain', array: false },
   status: 200,
 };
 
@@ -80,7 +80,7 @@ export const customDomainCreateOp: OperationSpec = {
     { name: 'domain', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'CustomDomain', array: false, schema: () => CustomDomainSchema },
+  returns: { model: 'CustomDomain', array: false },
   status: 201,
 };
 
@@ -114,7 +114,7 @@ export const customDomainUpdateOp: OperationSpec = {
     { name: 'domain', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'CustomDomain', array: false, schema: () => CustomDomainSchema },
+  returns: { model: 'CustomDomain', array: false },
   status: 200,
 };
 

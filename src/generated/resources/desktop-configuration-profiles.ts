@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type DesktopConfigurationProfile,
-  DesktopConfigurationProfileSchema,
-} from '../models/desktop-configuration-profile.js';
+import type { DesktopConfigurationProfile } from '../models/desktop-configuration-profile.js';
 
 /** Parameters of `desktopConfigurationProfiles.list`. */
 export type DesktopConfigurationProfileListParams = {
@@ -44,11 +41,7 @@ export const desktopConfigurationProfileListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: {
-    model: 'DesktopConfigurationProfile',
-    array: true,
-    schema: () => DesktopConfigurationProfileSchema,
-  },
+  returns: { model: 'DesktopConfigurationProfile', array: true },
   status: 200,
 };
 
@@ -62,11 +55,7 @@ export const desktopConfigurationProfileFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: {
-    model: 'DesktopConfigurationProfile',
-    array: false,
-    schema: () => DesktopConfigurationProfileSchema,
-  },
+  returns: { model: 'DesktopConfigurationProfile', array: false },
   status: 200,
 };
 
@@ -95,11 +84,7 @@ export const desktopConfigurationProfileCreateOp: OperationSpec = {
     { name: 'disable_drive_mounting', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'DesktopConfigurationProfile',
-    array: false,
-    schema: () => DesktopConfigurationProfileSchema,
-  },
+  returns: { model: 'DesktopConfigurationProfile', array: false },
   status: 201,
 };
 
@@ -129,11 +114,7 @@ export const desktopConfigurationProfileUpdateOp: OperationSpec = {
     { name: 'disable_drive_mounting', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'DesktopConfigurationProfile',
-    array: false,
-    schema: () => DesktopConfigurationProfileSchema,
-  },
+  returns: { model: 'DesktopConfigurationProfile', array: false },
   status: 200,
 };
 

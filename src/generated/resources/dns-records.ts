@@ -3,7 +3,7 @@
 import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type DnsRecord, DnsRecordSchema } from '../models/dns-record.js';
+import type { DnsRecord } from '../models/dns-record.js';
 
 /** Parameters of `dnsRecords.list`. */
 export type DnsRecordListParams = {
@@ -21,7 +21,7 @@ export const dnsRecordListOp: OperationSpec = {
   pathParams: [],
   params: [{ name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 }],
   paginated: true,
-  returns: { model: 'DnsRecord', array: true, schema: () => DnsRecordSchema },
+  returns: { model: 'DnsRecord', array: true },
   status: 200,
 };
 

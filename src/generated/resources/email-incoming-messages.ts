@@ -4,10 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type EmailIncomingMessage,
-  EmailIncomingMessageSchema,
-} from '../models/email-incoming-message.js';
+import type { EmailIncomingMessage } from '../models/email-incoming-message.js';
 
 /** Parameters of `emailIncomingMessages.list`. */
 export type EmailIncomingMessageListParams = {
@@ -84,7 +81,7 @@ export const emailIncomingMessageListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'EmailIncomingMessage', array: true, schema: () => EmailIncomingMessageSchema },
+  returns: { model: 'EmailIncomingMessage', array: true },
   status: 200,
 };
 

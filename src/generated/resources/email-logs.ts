@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type EmailLog, EmailLogSchema } from '../models/email-log.js';
+import type { EmailLog } from '../models/email-log.js';
 
 /** Parameters of `emailLogs.list`. */
 export type EmailLogListParams = {
@@ -64,7 +64,7 @@ export const emailLogListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'EmailLog', array: true, schema: () => EmailLogSchema },
+  returns: { model: 'EmailLog', array: true },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type EventChannel, EventChannelSchema } from '../models/event-channel.js';
+import type { EventChannel } from '../models/event-channel.js';
 
 /** Parameters of `eventChannels.list`. */
 export type EventChannelListParams = {
@@ -41,7 +41,7 @@ export const eventChannelListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'EventChannel', array: true, schema: () => EventChannelSchema },
+  returns: { model: 'EventChannel', array: true },
   status: 200,
 };
 
@@ -55,7 +55,7 @@ export const eventChannelFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'EventChannel', array: false, schema: () => EventChannelSchema },
+  returns: { model: 'EventChannel', array: false },
   status: 200,
 };
 
@@ -84,7 +84,7 @@ export const eventChannelCreateOp: OperationSpec = {
     { name: 'default_channel', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'EventChannel', array: false, schema: () => EventChannelSchema },
+  returns: { model: 'EventChannel', array: false },
   status: 201,
 };
 
@@ -114,7 +114,7 @@ export const eventChannelUpdateOp: OperationSpec = {
     { name: 'default_channel', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'EventChannel', array: false, schema: () => EventChannelSchema },
+  returns: { model: 'EventChannel', array: false },
   status: 200,
 };
 

@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type EventDeliveryAttempt,
-  EventDeliveryAttemptSchema,
-} from '../models/event-delivery-attempt.js';
+import type { EventDeliveryAttempt } from '../models/event-delivery-attempt.js';
 
 /** Parameters of `eventDeliveryAttempts.list`. */
 export type EventDeliveryAttemptListParams = {
@@ -50,7 +47,7 @@ export const eventDeliveryAttemptListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'EventDeliveryAttempt', array: true, schema: () => EventDeliveryAttemptSchema },
+  returns: { model: 'EventDeliveryAttempt', array: true },
   status: 200,
 };
 
@@ -64,11 +61,7 @@ export const eventDeliveryAttemptFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: {
-    model: 'EventDeliveryAttempt',
-    array: false,
-    schema: () => EventDeliveryAttemptSchema,
-  },
+  returns: { model: 'EventDeliveryAttempt', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type EventRecord, EventRecordSchema } from '../models/event-record.js';
+import type { EventRecord } from '../models/event-record.js';
 
 /** Parameters of `eventRecords.list`. */
 export type EventRecordListParams = {
@@ -81,7 +81,7 @@ export const eventRecordListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'EventRecord', array: true, schema: () => EventRecordSchema },
+  returns: { model: 'EventRecord', array: true },
   status: 200,
 };
 
@@ -95,7 +95,7 @@ export const eventRecordFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'EventRecord', array: false, schema: () => EventRecordSchema },
+  returns: { model: 'EventRecord', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type EventSubscription, EventSubscriptionSchema } from '../models/event-subscription.js';
+import type { EventSubscription } from '../models/event-subscription.js';
 
 /** Parameters of `eventSubscriptions.list`. */
 export type EventSubscriptionListParams = {
@@ -41,7 +41,7 @@ export const eventSubscriptionListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'EventSubscription', array: true, schema: () => EventSubscriptionSchema },
+  returns: { model: 'EventSubscription', array: true },
   status: 200,
 };
 
@@ -55,7 +55,7 @@ export const eventSubscriptionFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'EventSubscription', array: false, schema: () => EventSubscriptionSchema },
+  returns: { model: 'EventSubscription', array: false },
   status: 200,
 };
 
@@ -96,7 +96,7 @@ export const eventSubscriptionCreateOp: OperationSpec = {
     { name: 'event_target_ids', type: 'array(int64)', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'EventSubscription', array: false, schema: () => EventSubscriptionSchema },
+  returns: { model: 'EventSubscription', array: false },
   status: 201,
 };
 
@@ -138,7 +138,7 @@ export const eventSubscriptionUpdateOp: OperationSpec = {
     { name: 'event_target_ids', type: 'array(int64)', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'EventSubscription', array: false, schema: () => EventSubscriptionSchema },
+  returns: { model: 'EventSubscription', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type EventTarget, EventTargetSchema } from '../models/event-target.js';
+import type { EventTarget } from '../models/event-target.js';
 
 /** Parameters of `eventTargets.list`. */
 export type EventTargetListParams = {
@@ -41,7 +41,7 @@ export const eventTargetListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'EventTarget', array: true, schema: () => EventTargetSchema },
+  returns: { model: 'EventTarget', array: true },
   status: 200,
 };
 
@@ -55,7 +55,7 @@ export const eventTargetFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'EventTarget', array: false, schema: () => EventTargetSchema },
+  returns: { model: 'EventTarget', array: false },
   status: 200,
 };
 
@@ -88,7 +88,7 @@ export const eventTargetCreateOp: OperationSpec = {
     { name: 'target_type', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'EventTarget', array: false, schema: () => EventTargetSchema },
+  returns: { model: 'EventTarget', array: false },
   status: 201,
 };
 
@@ -120,7 +120,7 @@ export const eventTargetUpdateOp: OperationSpec = {
     { name: 'delivery_policy', type: 'object', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'EventTarget', array: false, schema: () => EventTargetSchema },
+  returns: { model: 'EventTarget', array: false },
   status: 200,
 };
 

@@ -4,10 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type ExavaultApiRequestLog,
-  ExavaultApiRequestLogSchema,
-} from '../models/exavault-api-request-log.js';
+import type { ExavaultApiRequestLog } from '../models/exavault-api-request-log.js';
 
 /** Parameters of `exavaultApiRequestLogs.list`. */
 export type ExavaultApiRequestLogListParams = {
@@ -75,11 +72,7 @@ export const exavaultApiRequestLogListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: {
-    model: 'ExavaultApiRequestLog',
-    array: true,
-    schema: () => ExavaultApiRequestLogSchema,
-  },
+  returns: { model: 'ExavaultApiRequestLog', array: true },
   status: 200,
 };
 

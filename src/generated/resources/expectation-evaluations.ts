@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type ExpectationEvaluation,
-  ExpectationEvaluationSchema,
-} from '../models/expectation-evaluation.js';
+import type { ExpectationEvaluation } from '../models/expectation-evaluation.js';
 
 /** Parameters of `expectationEvaluations.list`. */
 export type ExpectationEvaluationListParams = {
@@ -44,11 +41,7 @@ export const expectationEvaluationListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: {
-    model: 'ExpectationEvaluation',
-    array: true,
-    schema: () => ExpectationEvaluationSchema,
-  },
+  returns: { model: 'ExpectationEvaluation', array: true },
   status: 200,
 };
 
@@ -62,11 +55,7 @@ export const expectationEvaluationFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: {
-    model: 'ExpectationEvaluation',
-    array: false,
-    schema: () => ExpectationEvaluationSchema,
-  },
+  returns: { model: 'ExpectationEvaluation', array: false },
   status: 200,
 };
 

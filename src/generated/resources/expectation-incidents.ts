@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type ExpectationIncident,
-  ExpectationIncidentSchema,
-} from '../models/expectation-incident.js';
+import type { ExpectationIncident } from '../models/expectation-incident.js';
 
 /** Parameters of `expectationIncidents.list`. */
 export type ExpectationIncidentListParams = {
@@ -44,7 +41,7 @@ export const expectationIncidentListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'ExpectationIncident', array: true, schema: () => ExpectationIncidentSchema },
+  returns: { model: 'ExpectationIncident', array: true },
   status: 200,
 };
 
@@ -58,7 +55,7 @@ export const expectationIncidentFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'ExpectationIncident', array: false, schema: () => ExpectationIncidentSchema },
+  returns: { model: 'ExpectationIncident', array: false },
   status: 200,
 };
 
@@ -72,7 +69,7 @@ export const expectationIncidentResolveOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'ExpectationIncident', array: false, schema: () => ExpectationIncidentSchema },
+  returns: { model: 'ExpectationIncident', array: false },
   status: 200,
 };
 
@@ -94,7 +91,7 @@ export const expectationIncidentSnoozeOp: OperationSpec = {
     { name: 'snoozed_until', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'ExpectationIncident', array: false, schema: () => ExpectationIncidentSchema },
+  returns: { model: 'ExpectationIncident', array: false },
   status: 200,
 };
 
@@ -108,7 +105,7 @@ export const expectationIncidentAcknowledgeOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'ExpectationIncident', array: false, schema: () => ExpectationIncidentSchema },
+  returns: { model: 'ExpectationIncident', array: false },
   status: 200,
 };
 

@@ -4,11 +4,8 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Expectation, ExpectationSchema } from '../models/expectation.js';
-import {
-  type ExpectationEvaluation,
-  ExpectationEvaluationSchema,
-} from '../models/expectation-evaluation.js';
+import type { Expectation } from '../models/expectation.js';
+import type { ExpectationEvaluation } from '../models/expectation-evaluation.js';
 
 /** Parameters of `expectations.list`. */
 export type ExpectationListParams = {
@@ -45,7 +42,7 @@ export const expectationListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'Expectation', array: true, schema: () => ExpectationSchema },
+  returns: { model: 'Expectation', array: true },
   status: 200,
 };
 
@@ -59,7 +56,7 @@ export const expectationFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Expectation', array: false, schema: () => ExpectationSchema },
+  returns: { model: 'Expectation', array: false },
   status: 200,
 };
 
@@ -120,7 +117,7 @@ export const expectationCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Expectation', array: false, schema: () => ExpectationSchema },
+  returns: { model: 'Expectation', array: false },
   status: 201,
 };
 
@@ -134,11 +131,7 @@ export const expectationTriggerEvaluationOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: {
-    model: 'ExpectationEvaluation',
-    array: false,
-    schema: () => ExpectationEvaluationSchema,
-  },
+  returns: { model: 'ExpectationEvaluation', array: false },
   status: 201,
 };
 
@@ -200,7 +193,7 @@ export const expectationUpdateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Expectation', array: false, schema: () => ExpectationSchema },
+  returns: { model: 'Expectation', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type ExternalEvent, ExternalEventSchema } from '../models/external-event.js';
+import type { ExternalEvent } from '../models/external-event.js';
 
 /** Parameters of `externalEvents.list`. */
 export type ExternalEventListParams = {
@@ -73,7 +73,7 @@ export const externalEventListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'ExternalEvent', array: true, schema: () => ExternalEventSchema },
+  returns: { model: 'ExternalEvent', array: true },
   status: 200,
 };
 
@@ -87,7 +87,7 @@ export const externalEventFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'ExternalEvent', array: false, schema: () => ExternalEventSchema },
+  returns: { model: 'ExternalEvent', array: false },
   status: 200,
 };
 
@@ -110,7 +110,7 @@ export const externalEventCreateOp: OperationSpec = {
     { name: 'body', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'ExternalEvent', array: false, schema: () => ExternalEventSchema },
+  returns: { model: 'ExternalEvent', array: false },
   status: 201,
 };
 

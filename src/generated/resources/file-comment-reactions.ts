@@ -3,10 +3,7 @@
 import type { ApiContext, CallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
-import {
-  type FileCommentReaction,
-  FileCommentReactionSchema,
-} from '../models/file-comment-reaction.js';
+import type { FileCommentReaction } from '../models/file-comment-reaction.js';
 
 /** Parameters of `fileCommentReactions.create`. */
 export type FileCommentReactionCreateParams = {
@@ -29,7 +26,7 @@ export const fileCommentReactionCreateOp: OperationSpec = {
     { name: 'emoji', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'FileCommentReaction', array: false, schema: () => FileCommentReactionSchema },
+  returns: { model: 'FileCommentReaction', array: false },
   status: 201,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type FileComment, FileCommentSchema } from '../models/file-comment.js';
+import type { FileComment } from '../models/file-comment.js';
 
 /** Parameters of `fileComments.listFor`. */
 export type FileCommentListForParams = {
@@ -25,7 +25,7 @@ export const fileCommentListForOp: OperationSpec = {
     { name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 },
   ],
   paginated: true,
-  returns: { model: 'FileComment', array: true, schema: () => FileCommentSchema },
+  returns: { model: 'FileComment', array: true },
   status: 200,
 };
 
@@ -48,7 +48,7 @@ export const fileCommentCreateOp: OperationSpec = {
     { name: 'path', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'FileComment', array: false, schema: () => FileCommentSchema },
+  returns: { model: 'FileComment', array: false },
   status: 201,
 };
 
@@ -70,7 +70,7 @@ export const fileCommentUpdateOp: OperationSpec = {
     { name: 'body', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'FileComment', array: false, schema: () => FileCommentSchema },
+  returns: { model: 'FileComment', array: false },
   status: 200,
 };
 

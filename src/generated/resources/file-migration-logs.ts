@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type FileMigrationLog, FileMigrationLogSchema } from '../models/file-migration-log.js';
+import type { FileMigrationLog } from '../models/file-migration-log.js';
 
 /** Parameters of `fileMigrationLogs.list`. */
 export type FileMigrationLogListParams = {
@@ -64,7 +64,7 @@ export const fileMigrationLogListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'FileMigrationLog', array: true, schema: () => FileMigrationLogSchema },
+  returns: { model: 'FileMigrationLog', array: true },
   status: 200,
 };
 

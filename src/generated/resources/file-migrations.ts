@@ -3,7 +3,7 @@
 import type { ApiContext, CallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
-import { type FileMigration, FileMigrationSchema } from '../models/file-migration.js';
+import type { FileMigration } from '../models/file-migration.js';
 
 /** `GET /file_migrations/{id}` */
 export const fileMigrationFindOp: OperationSpec = {
@@ -15,7 +15,7 @@ export const fileMigrationFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'FileMigration', array: false, schema: () => FileMigrationSchema },
+  returns: { model: 'FileMigration', array: false },
   status: 200,
 };
 

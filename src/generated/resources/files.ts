@@ -3,10 +3,10 @@
 import type { ApiContext, CallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
-import { type File, FileSchema } from '../models/file.js';
-import { type FileAction, FileActionSchema } from '../models/file-action.js';
-import { type FileUploadPart, FileUploadPartSchema } from '../models/file-upload-part.js';
-import { type ZipListEntry, ZipListEntrySchema } from '../models/zip-list-entry.js';
+import type { File } from '../models/file.js';
+import type { FileAction } from '../models/file-action.js';
+import type { FileUploadPart } from '../models/file-upload-part.js';
+import type { ZipListEntry } from '../models/zip-list-entry.js';
 
 /** Parameters of `files.create`. */
 export type FileCreateParams = {
@@ -62,7 +62,7 @@ export const fileCreateOp: OperationSpec = {
     { name: 'with_direct_connection_info', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'File', array: false, schema: () => FileSchema },
+  returns: { model: 'File', array: false },
   status: 201,
 };
 
@@ -94,7 +94,7 @@ export const fileFindOp: OperationSpec = {
     { name: 'with_priority_color', type: 'boolean', required: false, in: 'query' },
   ],
   paginated: false,
-  returns: { model: 'File', array: false, schema: () => FileSchema },
+  returns: { model: 'File', array: false },
   status: 200,
 };
 
@@ -119,7 +119,7 @@ export const fileZipOp: OperationSpec = {
     { name: 'overwrite', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'FileAction', array: false, schema: () => FileActionSchema },
+  returns: { model: 'FileAction', array: false },
   status: 201,
 };
 
@@ -161,7 +161,7 @@ export const fileDownloadOp: OperationSpec = {
     { name: 'with_direct_connection_info', type: 'boolean', required: false, in: 'query' },
   ],
   paginated: false,
-  returns: { model: 'File', array: false, schema: () => FileSchema },
+  returns: { model: 'File', array: false },
   status: 200,
 };
 
@@ -187,7 +187,7 @@ export const fileUpdateOp: OperationSpec = {
     { name: 'priority_color', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'File', array: false, schema: () => FileSchema },
+  returns: { model: 'File', array: false },
   status: 200,
 };
 
@@ -223,7 +223,7 @@ export const fileZipListContentsOp: OperationSpec = {
   pathParams: ['path'],
   params: [{ name: 'path', type: 'string', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'ZipListEntry', array: true, schema: () => ZipListEntrySchema },
+  returns: { model: 'ZipListEntry', array: true },
   status: 200,
 };
 
@@ -251,7 +251,7 @@ export const fileCopyOp: OperationSpec = {
     { name: 'overwrite', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'FileAction', array: false, schema: () => FileActionSchema },
+  returns: { model: 'FileAction', array: false },
   status: 201,
 };
 
@@ -275,7 +275,7 @@ export const fileMoveOp: OperationSpec = {
     { name: 'overwrite', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'FileAction', array: false, schema: () => FileActionSchema },
+  returns: { model: 'FileAction', array: false },
   status: 201,
 };
 
@@ -309,7 +309,7 @@ export const fileTransformOp: OperationSpec = {
     { name: 'overwrite', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'FileAction', array: false, schema: () => FileActionSchema },
+  returns: { model: 'FileAction', array: false },
   status: 201,
 };
 
@@ -341,7 +341,7 @@ export const fileGpgDecryptOp: OperationSpec = {
     { name: 'overwrite', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'FileAction', array: false, schema: () => FileActionSchema },
+  returns: { model: 'FileAction', array: false },
   status: 201,
 };
 
@@ -373,7 +373,7 @@ export const fileGpgEncryptOp: OperationSpec = {
     { name: 'overwrite', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'FileAction', array: false, schema: () => FileActionSchema },
+  returns: { model: 'FileAction', array: false },
   status: 201,
 };
 
@@ -400,7 +400,7 @@ export const fileUnzipOp: OperationSpec = {
     { name: 'overwrite', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'FileAction', array: false, schema: () => FileActionSchema },
+  returns: { model: 'FileAction', array: false },
   status: 201,
 };
 
@@ -438,7 +438,7 @@ export const fileBeginUploadOp: OperationSpec = {
     { name: 'with_direct_connection_info', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'FileUploadPart', array: true, schema: () => FileUploadPartSchema },
+  returns: { model: 'FileUploadPart', array: true },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type File, FileSchema } from '../models/file.js';
+import type { File } from '../models/file.js';
 
 /** Parameters of `folders.listFor`. */
 export type FolderListForParams = {
@@ -56,7 +56,7 @@ export const folderListForOp: OperationSpec = {
     { name: 'modified_at_datetime', type: 'string', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'File', array: true, schema: () => FileSchema },
+  returns: { model: 'File', array: true },
   status: 200,
 };
 
@@ -80,7 +80,7 @@ export const folderCreateOp: OperationSpec = {
     { name: 'provided_mtime', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'File', array: false, schema: () => FileSchema },
+  returns: { model: 'File', array: false },
   status: 201,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type FormFieldSet, FormFieldSetSchema } from '../models/form-field-set.js';
+import type { FormFieldSet } from '../models/form-field-set.js';
 
 /** Parameters of `formFieldSets.list`. */
 export type FormFieldSetListParams = {
@@ -26,7 +26,7 @@ export const formFieldSetListOp: OperationSpec = {
     { name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 },
   ],
   paginated: true,
-  returns: { model: 'FormFieldSet', array: true, schema: () => FormFieldSetSchema },
+  returns: { model: 'FormFieldSet', array: true },
   status: 200,
 };
 
@@ -40,7 +40,7 @@ export const formFieldSetFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'FormFieldSet', array: false, schema: () => FormFieldSetSchema },
+  returns: { model: 'FormFieldSet', array: false },
   status: 200,
 };
 
@@ -73,7 +73,7 @@ export const formFieldSetCreateOp: OperationSpec = {
     { name: 'form_fields', type: 'array(object)', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'FormFieldSet', array: false, schema: () => FormFieldSetSchema },
+  returns: { model: 'FormFieldSet', array: false },
   status: 201,
 };
 
@@ -105,7 +105,7 @@ export const formFieldSetUpdateOp: OperationSpec = {
     { name: 'form_fields', type: 'array(object)', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'FormFieldSet', array: false, schema: () => FormFieldSetSchema },
+  returns: { model: 'FormFieldSet', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type FtpActionLog, FtpActionLogSchema } from '../models/ftp-action-log.js';
+import type { FtpActionLog } from '../models/ftp-action-log.js';
 
 /** Parameters of `ftpActionLogs.list`. */
 export type FtpActionLogListParams = {
@@ -92,7 +92,7 @@ export const ftpActionLogListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'FtpActionLog', array: true, schema: () => FtpActionLogSchema },
+  returns: { model: 'FtpActionLog', array: true },
   status: 200,
 };
 

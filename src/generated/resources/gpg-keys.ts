@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type GpgKey, GpgKeySchema } from '../models/gpg-key.js';
+import type { GpgKey } from '../models/gpg-key.js';
 
 /** Parameters of `gpgKeys.list`. */
 export type GpgKeyListParams = {
@@ -75,7 +75,7 @@ export const gpgKeyListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'GpgKey', array: true, schema: () => GpgKeySchema },
+  returns: { model: 'GpgKey', array: true },
   status: 200,
 };
 
@@ -89,7 +89,7 @@ export const gpgKeyFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'GpgKey', array: false, schema: () => GpgKeySchema },
+  returns: { model: 'GpgKey', array: false },
   status: 200,
 };
 
@@ -130,7 +130,7 @@ export const gpgKeyCreateOp: OperationSpec = {
     { name: 'generate_email', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'GpgKey', array: false, schema: () => GpgKeySchema },
+  returns: { model: 'GpgKey', array: false },
   status: 201,
 };
 
@@ -160,7 +160,7 @@ export const gpgKeyUpdateOp: OperationSpec = {
     { name: 'name', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'GpgKey', array: false, schema: () => GpgKeySchema },
+  returns: { model: 'GpgKey', array: false },
   status: 200,
 };
 

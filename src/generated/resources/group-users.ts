@@ -3,7 +3,7 @@
 import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type GroupUser, GroupUserSchema } from '../models/group-user.js';
+import type { GroupUser } from '../models/group-user.js';
 
 /** Parameters of `groupUsers.list`. */
 export type GroupUserListParams = {
@@ -27,7 +27,7 @@ export const groupUserListOp: OperationSpec = {
     { name: 'user_id', type: 'int64', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'GroupUser', array: true, schema: () => GroupUserSchema },
+  returns: { model: 'GroupUser', array: true },
   status: 200,
 };
 
@@ -52,7 +52,7 @@ export const groupUserCreateOp: OperationSpec = {
     { name: 'admin', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'GroupUser', array: false, schema: () => GroupUserSchema },
+  returns: { model: 'GroupUser', array: false },
   status: 201,
 };
 
@@ -78,7 +78,7 @@ export const groupUserUpdateOp: OperationSpec = {
     { name: 'admin', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'GroupUser', array: false, schema: () => GroupUserSchema },
+  returns: { model: 'GroupUser', array: false },
   status: 200,
 };
 

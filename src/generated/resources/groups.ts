@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Group, GroupSchema } from '../models/group.js';
+import type { Group } from '../models/group.js';
 
 /** Parameters of `groups.list`. */
 export type GroupListParams = {
@@ -47,7 +47,7 @@ export const groupListOp: OperationSpec = {
     { name: 'include_parent_site_groups', type: 'boolean', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'Group', array: true, schema: () => GroupSchema },
+  returns: { model: 'Group', array: true },
   status: 200,
 };
 
@@ -61,7 +61,7 @@ export const groupFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Group', array: false, schema: () => GroupSchema },
+  returns: { model: 'Group', array: false },
   status: 200,
 };
 
@@ -106,7 +106,7 @@ export const groupCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Group', array: false, schema: () => GroupSchema },
+  returns: { model: 'Group', array: false },
   status: 201,
 };
 
@@ -150,7 +150,7 @@ export const groupUpdateOp: OperationSpec = {
     { name: 'name', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Group', array: false, schema: () => GroupSchema },
+  returns: { model: 'Group', array: false },
   status: 200,
 };
 

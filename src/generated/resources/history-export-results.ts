@@ -3,10 +3,7 @@
 import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type HistoryExportResult,
-  HistoryExportResultSchema,
-} from '../models/history-export-result.js';
+import type { HistoryExportResult } from '../models/history-export-result.js';
 
 /** Parameters of `historyExportResults.list`. */
 export type HistoryExportResultListParams = {
@@ -30,7 +27,7 @@ export const historyExportResultListOp: OperationSpec = {
     { name: 'history_export_id', type: 'int64', required: true, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'HistoryExportResult', array: true, schema: () => HistoryExportResultSchema },
+  returns: { model: 'HistoryExportResult', array: true },
   status: 200,
 };
 

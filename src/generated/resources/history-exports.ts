@@ -3,7 +3,7 @@
 import type { ApiContext, CallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
-import { type HistoryExport, HistoryExportSchema } from '../models/history-export.js';
+import type { HistoryExport } from '../models/history-export.js';
 
 /** `GET /history_exports/{id}` */
 export const historyExportFindOp: OperationSpec = {
@@ -15,7 +15,7 @@ export const historyExportFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'HistoryExport', array: false, schema: () => HistoryExportSchema },
+  returns: { model: 'HistoryExport', array: false },
   status: 200,
 };
 
@@ -224,7 +224,7 @@ export const historyExportCreateOp: OperationSpec = {
     { name: 'query_target_permission_set', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'HistoryExport', array: false, schema: () => HistoryExportSchema },
+  returns: { model: 'HistoryExport', array: false },
   status: 201,
 };
 

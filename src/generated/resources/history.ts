@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Action, ActionSchema } from '../models/action.js';
+import type { Action } from '../models/action.js';
 
 /** Parameters of `history.listForFile`. */
 export type HistoryListForFileParams = {
@@ -40,7 +40,7 @@ export const historyListForFileOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'Action', array: true, schema: () => ActionSchema },
+  returns: { model: 'Action', array: true },
   status: 200,
 };
 
@@ -78,7 +78,7 @@ export const historyListForFolderOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'Action', array: true, schema: () => ActionSchema },
+  returns: { model: 'Action', array: true },
   status: 200,
 };
 
@@ -116,7 +116,7 @@ export const historyListForUserOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'Action', array: true, schema: () => ActionSchema },
+  returns: { model: 'Action', array: true },
   status: 200,
 };
 
@@ -153,7 +153,7 @@ export const historyListLoginsOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'Action', array: true, schema: () => ActionSchema },
+  returns: { model: 'Action', array: true },
   status: 200,
 };
 
@@ -200,7 +200,7 @@ export const historyListOp: OperationSpec = {
     { name: 'filter_prefix', type: 'object', required: false, in: 'query', validFields: ['path'] },
   ],
   paginated: true,
-  returns: { model: 'Action', array: true, schema: () => ActionSchema },
+  returns: { model: 'Action', array: true },
   status: 200,
 };
 

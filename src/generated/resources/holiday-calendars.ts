@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type HolidayCalendar, HolidayCalendarSchema } from '../models/holiday-calendar.js';
+import type { HolidayCalendar } from '../models/holiday-calendar.js';
 
 /** Parameters of `holidayCalendars.list`. */
 export type HolidayCalendarListParams = {
@@ -26,7 +26,7 @@ export const holidayCalendarListOp: OperationSpec = {
     { name: 'sort_by', type: 'object', required: false, in: 'query', directions: ['asc', 'desc'] },
   ],
   paginated: true,
-  returns: { model: 'HolidayCalendar', array: true, schema: () => HolidayCalendarSchema },
+  returns: { model: 'HolidayCalendar', array: true },
   status: 200,
 };
 
@@ -40,7 +40,7 @@ export const holidayCalendarFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'HolidayCalendar', array: false, schema: () => HolidayCalendarSchema },
+  returns: { model: 'HolidayCalendar', array: false },
   status: 200,
 };
 
@@ -63,7 +63,7 @@ export const holidayCalendarCreateOp: OperationSpec = {
     { name: 'name', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'HolidayCalendar', array: false, schema: () => HolidayCalendarSchema },
+  returns: { model: 'HolidayCalendar', array: false },
   status: 201,
 };
 
@@ -87,7 +87,7 @@ export const holidayCalendarUpdateOp: OperationSpec = {
     { name: 'name', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'HolidayCalendar', array: false, schema: () => HolidayCalendarSchema },
+  returns: { model: 'HolidayCalendar', array: false },
   status: 200,
 };
 

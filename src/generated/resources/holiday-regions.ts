@@ -3,7 +3,7 @@
 import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type HolidayRegion, HolidayRegionSchema } from '../models/holiday-region.js';
+import type { HolidayRegion } from '../models/holiday-region.js';
 
 /** Parameters of `holidayRegions.getSupported`. */
 export type HolidayRegionGetSupportedParams = {
@@ -21,7 +21,7 @@ export const holidayRegionGetSupportedOp: OperationSpec = {
   pathParams: [],
   params: [{ name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 }],
   paginated: true,
-  returns: { model: 'HolidayRegion', array: true, schema: () => HolidayRegionSchema },
+  returns: { model: 'HolidayRegion', array: true },
   status: 200,
 };
 

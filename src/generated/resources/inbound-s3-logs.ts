@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type InboundS3Log, InboundS3LogSchema } from '../models/inbound-s3-log.js';
+import type { InboundS3Log } from '../models/inbound-s3-log.js';
 
 /** Parameters of `inboundS3Logs.list`. */
 export type InboundS3LogListParams = {
@@ -72,7 +72,7 @@ export const inboundS3LogListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'InboundS3Log', array: true, schema: () => InboundS3LogSchema },
+  returns: { model: 'InboundS3Log', array: true },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type InboxRecipient, InboxRecipientSchema } from '../models/inbox-recipient.js';
+import type { InboxRecipient } from '../models/inbox-recipient.js';
 
 /** Parameters of `inboxRecipients.list`. */
 export type InboxRecipientListParams = {
@@ -36,7 +36,7 @@ export const inboxRecipientListOp: OperationSpec = {
     { name: 'inbox_id', type: 'int64', required: true, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'InboxRecipient', array: true, schema: () => InboxRecipientSchema },
+  returns: { model: 'InboxRecipient', array: true },
   status: 200,
 };
 
@@ -67,7 +67,7 @@ export const inboxRecipientCreateOp: OperationSpec = {
     { name: 'share_after_create', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'InboxRecipient', array: false, schema: () => InboxRecipientSchema },
+  returns: { model: 'InboxRecipient', array: false },
   status: 201,
 };
 

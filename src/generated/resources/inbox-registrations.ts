@@ -3,7 +3,7 @@
 import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type InboxRegistration, InboxRegistrationSchema } from '../models/inbox-registration.js';
+import type { InboxRegistration } from '../models/inbox-registration.js';
 
 /** Parameters of `inboxRegistrations.list`. */
 export type InboxRegistrationListParams = {
@@ -25,7 +25,7 @@ export const inboxRegistrationListOp: OperationSpec = {
     { name: 'folder_behavior_id', type: 'int64', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'InboxRegistration', array: true, schema: () => InboxRegistrationSchema },
+  returns: { model: 'InboxRegistration', array: true },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type InboxUpload, InboxUploadSchema } from '../models/inbox-upload.js';
+import type { InboxUpload } from '../models/inbox-upload.js';
 
 /** Parameters of `inboxUploads.list`. */
 export type InboxUploadListParams = {
@@ -73,7 +73,7 @@ export const inboxUploadListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'InboxUpload', array: true, schema: () => InboxUploadSchema },
+  returns: { model: 'InboxUpload', array: true },
   status: 200,
 };
 

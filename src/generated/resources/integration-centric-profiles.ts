@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type IntegrationCentricProfile,
-  IntegrationCentricProfileSchema,
-} from '../models/integration-centric-profile.js';
+import type { IntegrationCentricProfile } from '../models/integration-centric-profile.js';
 
 /** Parameters of `integrationCentricProfiles.list`. */
 export type IntegrationCentricProfileListParams = {
@@ -44,11 +41,7 @@ export const integrationCentricProfileListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: {
-    model: 'IntegrationCentricProfile',
-    array: true,
-    schema: () => IntegrationCentricProfileSchema,
-  },
+  returns: { model: 'IntegrationCentricProfile', array: true },
   status: 200,
 };
 
@@ -62,11 +55,7 @@ export const integrationCentricProfileFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: {
-    model: 'IntegrationCentricProfile',
-    array: false,
-    schema: () => IntegrationCentricProfileSchema,
-  },
+  returns: { model: 'IntegrationCentricProfile', array: false },
   status: 200,
 };
 
@@ -93,11 +82,7 @@ export const integrationCentricProfileCreateOp: OperationSpec = {
     { name: 'use_for_all_users', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'IntegrationCentricProfile',
-    array: false,
-    schema: () => IntegrationCentricProfileSchema,
-  },
+  returns: { model: 'IntegrationCentricProfile', array: false },
   status: 201,
 };
 
@@ -125,11 +110,7 @@ export const integrationCentricProfileUpdateOp: OperationSpec = {
     { name: 'use_for_all_users', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'IntegrationCentricProfile',
-    array: false,
-    schema: () => IntegrationCentricProfileSchema,
-  },
+  returns: { model: 'IntegrationCentricProfile', array: false },
   status: 200,
 };
 

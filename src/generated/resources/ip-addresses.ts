@@ -3,8 +3,8 @@
 import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type IpAddress, IpAddressSchema } from '../models/ip-address.js';
-import { type PublicIpAddress, PublicIpAddressSchema } from '../models/public-ip-address.js';
+import type { IpAddress } from '../models/ip-address.js';
+import type { PublicIpAddress } from '../models/public-ip-address.js';
 
 /** Parameters of `ipAddresses.list`. */
 export type IpAddressListParams = {
@@ -22,7 +22,7 @@ export const ipAddressListOp: OperationSpec = {
   pathParams: [],
   params: [{ name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 }],
   paginated: true,
-  returns: { model: 'IpAddress', array: true, schema: () => IpAddressSchema },
+  returns: { model: 'IpAddress', array: true },
   status: 200,
 };
 
@@ -42,7 +42,7 @@ export const ipAddressGetSmartfileReservedOp: OperationSpec = {
   pathParams: [],
   params: [{ name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 }],
   paginated: true,
-  returns: { model: 'PublicIpAddress', array: true, schema: () => PublicIpAddressSchema },
+  returns: { model: 'PublicIpAddress', array: true },
   status: 200,
 };
 
@@ -62,7 +62,7 @@ export const ipAddressGetExavaultReservedOp: OperationSpec = {
   pathParams: [],
   params: [{ name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 }],
   paginated: true,
-  returns: { model: 'PublicIpAddress', array: true, schema: () => PublicIpAddressSchema },
+  returns: { model: 'PublicIpAddress', array: true },
   status: 200,
 };
 
@@ -82,7 +82,7 @@ export const ipAddressGetReservedOp: OperationSpec = {
   pathParams: [],
   params: [{ name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 }],
   paginated: true,
-  returns: { model: 'PublicIpAddress', array: true, schema: () => PublicIpAddressSchema },
+  returns: { model: 'PublicIpAddress', array: true },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type KeyLifecycleRule, KeyLifecycleRuleSchema } from '../models/key-lifecycle-rule.js';
+import type { KeyLifecycleRule } from '../models/key-lifecycle-rule.js';
 
 /** Parameters of `keyLifecycleRules.list`. */
 export type KeyLifecycleRuleListParams = {
@@ -41,7 +41,7 @@ export const keyLifecycleRuleListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'KeyLifecycleRule', array: true, schema: () => KeyLifecycleRuleSchema },
+  returns: { model: 'KeyLifecycleRule', array: true },
   status: 200,
 };
 
@@ -55,7 +55,7 @@ export const keyLifecycleRuleFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'KeyLifecycleRule', array: false, schema: () => KeyLifecycleRuleSchema },
+  returns: { model: 'KeyLifecycleRule', array: false },
   status: 200,
 };
 
@@ -86,7 +86,7 @@ export const keyLifecycleRuleCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'KeyLifecycleRule', array: false, schema: () => KeyLifecycleRuleSchema },
+  returns: { model: 'KeyLifecycleRule', array: false },
   status: 201,
 };
 
@@ -118,7 +118,7 @@ export const keyLifecycleRuleUpdateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'KeyLifecycleRule', array: false, schema: () => KeyLifecycleRuleSchema },
+  returns: { model: 'KeyLifecycleRule', array: false },
   status: 200,
 };
 

@@ -3,7 +3,7 @@
 import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Lock, LockSchema } from '../models/lock.js';
+import type { Lock } from '../models/lock.js';
 
 /** Parameters of `locks.listFor`. */
 export type LockListForParams = {
@@ -26,7 +26,7 @@ export const lockListForOp: OperationSpec = {
     { name: 'include_children', type: 'boolean', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'Lock', array: true, schema: () => LockSchema },
+  returns: { model: 'Lock', array: true },
   status: 200,
 };
 
@@ -54,7 +54,7 @@ export const lockCreateOp: OperationSpec = {
     { name: 'timeout', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Lock', array: false, schema: () => LockSchema },
+  returns: { model: 'Lock', array: false },
   status: 201,
 };
 

@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type MessageCommentReaction,
-  MessageCommentReactionSchema,
-} from '../models/message-comment-reaction.js';
+import type { MessageCommentReaction } from '../models/message-comment-reaction.js';
 
 /** Parameters of `messageCommentReactions.list`. */
 export type MessageCommentReactionListParams = {
@@ -33,11 +30,7 @@ export const messageCommentReactionListOp: OperationSpec = {
     { name: 'message_comment_id', type: 'int64', required: true, in: 'query' },
   ],
   paginated: true,
-  returns: {
-    model: 'MessageCommentReaction',
-    array: true,
-    schema: () => MessageCommentReactionSchema,
-  },
+  returns: { model: 'MessageCommentReaction', array: true },
   status: 200,
 };
 
@@ -51,11 +44,7 @@ export const messageCommentReactionFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: {
-    model: 'MessageCommentReaction',
-    array: false,
-    schema: () => MessageCommentReactionSchema,
-  },
+  returns: { model: 'MessageCommentReaction', array: false },
   status: 200,
 };
 
@@ -78,11 +67,7 @@ export const messageCommentReactionCreateOp: OperationSpec = {
     { name: 'emoji', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'MessageCommentReaction',
-    array: false,
-    schema: () => MessageCommentReactionSchema,
-  },
+  returns: { model: 'MessageCommentReaction', array: false },
   status: 201,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type MessageComment, MessageCommentSchema } from '../models/message-comment.js';
+import type { MessageComment } from '../models/message-comment.js';
 
 /** Parameters of `messageComments.list`. */
 export type MessageCommentListParams = {
@@ -30,7 +30,7 @@ export const messageCommentListOp: OperationSpec = {
     { name: 'message_id', type: 'int64', required: true, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'MessageComment', array: true, schema: () => MessageCommentSchema },
+  returns: { model: 'MessageComment', array: true },
   status: 200,
 };
 
@@ -44,7 +44,7 @@ export const messageCommentFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'MessageComment', array: false, schema: () => MessageCommentSchema },
+  returns: { model: 'MessageComment', array: false },
   status: 200,
 };
 
@@ -67,7 +67,7 @@ export const messageCommentCreateOp: OperationSpec = {
     { name: 'body', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'MessageComment', array: false, schema: () => MessageCommentSchema },
+  returns: { model: 'MessageComment', array: false },
   status: 201,
 };
 
@@ -89,7 +89,7 @@ export const messageCommentUpdateOp: OperationSpec = {
     { name: 'body', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'MessageComment', array: false, schema: () => MessageCommentSchema },
+  returns: { model: 'MessageComment', array: false },
   status: 200,
 };
 

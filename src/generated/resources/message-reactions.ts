@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type MessageReaction, MessageReactionSchema } from '../models/message-reaction.js';
+import type { MessageReaction } from '../models/message-reaction.js';
 
 /** Parameters of `messageReactions.list`. */
 export type MessageReactionListParams = {
@@ -28,7 +28,7 @@ export const messageReactionListOp: OperationSpec = {
     { name: 'message_id', type: 'int64', required: true, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'MessageReaction', array: true, schema: () => MessageReactionSchema },
+  returns: { model: 'MessageReaction', array: true },
   status: 200,
 };
 
@@ -42,7 +42,7 @@ export const messageReactionFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'MessageReaction', array: false, schema: () => MessageReactionSchema },
+  returns: { model: 'MessageReaction', array: false },
   status: 200,
 };
 
@@ -65,7 +65,7 @@ export const messageReactionCreateOp: OperationSpec = {
     { name: 'emoji', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'MessageReaction', array: false, schema: () => MessageReactionSchema },
+  returns: { model: 'MessageReaction', array: false },
   status: 201,
 };
 

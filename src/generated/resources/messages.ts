@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Message, MessageSchema } from '../models/message.js';
+import type { Message } from '../models/message.js';
 
 /** Parameters of `messages.list`. */
 export type MessageListParams = {
@@ -28,7 +28,7 @@ export const messageListOp: OperationSpec = {
     { name: 'project_id', type: 'int64', required: true, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'Message', array: true, schema: () => MessageSchema },
+  returns: { model: 'Message', array: true },
   status: 200,
 };
 
@@ -42,7 +42,7 @@ export const messageFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Message', array: false, schema: () => MessageSchema },
+  returns: { model: 'Message', array: false },
   status: 200,
 };
 
@@ -69,7 +69,7 @@ export const messageCreateOp: OperationSpec = {
     { name: 'body', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Message', array: false, schema: () => MessageSchema },
+  returns: { model: 'Message', array: false },
   status: 201,
 };
 
@@ -95,7 +95,7 @@ export const messageUpdateOp: OperationSpec = {
     { name: 'body', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Message', array: false, schema: () => MessageSchema },
+  returns: { model: 'Message', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type MetadataCategory, MetadataCategorySchema } from '../models/metadata-category.js';
+import type { MetadataCategory } from '../models/metadata-category.js';
 
 /** Parameters of `metadataCategories.list`. */
 export type MetadataCategoryListParams = {
@@ -26,7 +26,7 @@ export const metadataCategoryListOp: OperationSpec = {
     { name: 'sort_by', type: 'object', required: false, in: 'query', directions: ['asc', 'desc'] },
   ],
   paginated: true,
-  returns: { model: 'MetadataCategory', array: true, schema: () => MetadataCategorySchema },
+  returns: { model: 'MetadataCategory', array: true },
   status: 200,
 };
 
@@ -40,7 +40,7 @@ export const metadataCategoryFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'MetadataCategory', array: false, schema: () => MetadataCategorySchema },
+  returns: { model: 'MetadataCategory', array: false },
   status: 200,
 };
 
@@ -63,7 +63,7 @@ export const metadataCategoryListForOp: OperationSpec = {
     { name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 },
   ],
   paginated: true,
-  returns: { model: 'MetadataCategory', array: true, schema: () => MetadataCategorySchema },
+  returns: { model: 'MetadataCategory', array: true },
   status: 200,
 };
 
@@ -86,7 +86,7 @@ export const metadataCategoryCreateOp: OperationSpec = {
     { name: 'default_columns', type: 'array(string)', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'MetadataCategory', array: false, schema: () => MetadataCategorySchema },
+  returns: { model: 'MetadataCategory', array: false },
   status: 201,
 };
 
@@ -110,7 +110,7 @@ export const metadataCategoryUpdateOp: OperationSpec = {
     { name: 'default_columns', type: 'array(string)', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'MetadataCategory', array: false, schema: () => MetadataCategorySchema },
+  returns: { model: 'MetadataCategory', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Notification, NotificationSchema } from '../models/notification.js';
+import type { Notification } from '../models/notification.js';
 
 /** Parameters of `notifications.list`. */
 export type NotificationListParams = {
@@ -49,7 +49,7 @@ export const notificationListOp: OperationSpec = {
     { name: 'group_id', type: 'string', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'Notification', array: true, schema: () => NotificationSchema },
+  returns: { model: 'Notification', array: true },
   status: 200,
 };
 
@@ -63,7 +63,7 @@ export const notificationFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Notification', array: false, schema: () => NotificationSchema },
+  returns: { model: 'Notification', array: false },
   status: 200,
 };
 
@@ -128,7 +128,7 @@ export const notificationCreateOp: OperationSpec = {
     { name: 'username', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Notification', array: false, schema: () => NotificationSchema },
+  returns: { model: 'Notification', array: false },
   status: 201,
 };
 
@@ -184,7 +184,7 @@ export const notificationUpdateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Notification', array: false, schema: () => NotificationSchema },
+  returns: { model: 'Notification', array: false },
   status: 200,
 };
 

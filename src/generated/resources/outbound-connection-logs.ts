@@ -4,10 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type OutboundConnectionLog,
-  OutboundConnectionLogSchema,
-} from '../models/outbound-connection-log.js';
+import type { OutboundConnectionLog } from '../models/outbound-connection-log.js';
 
 /** Parameters of `outboundConnectionLogs.list`. */
 export type OutboundConnectionLogListParams = {
@@ -85,11 +82,7 @@ export const outboundConnectionLogListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: {
-    model: 'OutboundConnectionLog',
-    array: true,
-    schema: () => OutboundConnectionLogSchema,
-  },
+  returns: { model: 'OutboundConnectionLog', array: true },
   status: 200,
 };
 

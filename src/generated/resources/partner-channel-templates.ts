@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type PartnerChannelTemplate,
-  PartnerChannelTemplateSchema,
-} from '../models/partner-channel-template.js';
+import type { PartnerChannelTemplate } from '../models/partner-channel-template.js';
 
 /** Parameters of `partnerChannelTemplates.list`. */
 export type PartnerChannelTemplateListParams = {
@@ -44,11 +41,7 @@ export const partnerChannelTemplateListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: {
-    model: 'PartnerChannelTemplate',
-    array: true,
-    schema: () => PartnerChannelTemplateSchema,
-  },
+  returns: { model: 'PartnerChannelTemplate', array: true },
   status: 200,
 };
 
@@ -62,11 +55,7 @@ export const partnerChannelTemplateFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: {
-    model: 'PartnerChannelTemplate',
-    array: false,
-    schema: () => PartnerChannelTemplateSchema,
-  },
+  returns: { model: 'PartnerChannelTemplate', array: false },
   status: 200,
 };
 
@@ -113,11 +102,7 @@ export const partnerChannelTemplateCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'PartnerChannelTemplate',
-    array: false,
-    schema: () => PartnerChannelTemplateSchema,
-  },
+  returns: { model: 'PartnerChannelTemplate', array: false },
   status: 201,
 };
 
@@ -163,11 +148,7 @@ export const partnerChannelTemplateUpdateOp: OperationSpec = {
     { name: 'path', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'PartnerChannelTemplate',
-    array: false,
-    schema: () => PartnerChannelTemplateSchema,
-  },
+  returns: { model: 'PartnerChannelTemplate', array: false },
   status: 200,
 };
 

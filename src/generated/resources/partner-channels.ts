@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type PartnerChannel, PartnerChannelSchema } from '../models/partner-channel.js';
+import type { PartnerChannel } from '../models/partner-channel.js';
 
 /** Parameters of `partnerChannels.list`. */
 export type PartnerChannelListParams = {
@@ -41,7 +41,7 @@ export const partnerChannelListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'PartnerChannel', array: true, schema: () => PartnerChannelSchema },
+  returns: { model: 'PartnerChannel', array: true },
   status: 200,
 };
 
@@ -55,7 +55,7 @@ export const partnerChannelFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'PartnerChannel', array: false, schema: () => PartnerChannelSchema },
+  returns: { model: 'PartnerChannel', array: false },
   status: 200,
 };
 
@@ -102,7 +102,7 @@ export const partnerChannelCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'PartnerChannel', array: false, schema: () => PartnerChannelSchema },
+  returns: { model: 'PartnerChannel', array: false },
   status: 201,
 };
 
@@ -146,7 +146,7 @@ export const partnerChannelUpdateOp: OperationSpec = {
     { name: 'path', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'PartnerChannel', array: false, schema: () => PartnerChannelSchema },
+  returns: { model: 'PartnerChannel', array: false },
   status: 200,
 };
 

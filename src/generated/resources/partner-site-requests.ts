@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type PartnerSiteRequest,
-  PartnerSiteRequestSchema,
-} from '../models/partner-site-request.js';
+import type { PartnerSiteRequest } from '../models/partner-site-request.js';
 
 /** Parameters of `partnerSiteRequests.list`. */
 export type PartnerSiteRequestListParams = {
@@ -44,7 +41,7 @@ export const partnerSiteRequestListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'PartnerSiteRequest', array: true, schema: () => PartnerSiteRequestSchema },
+  returns: { model: 'PartnerSiteRequest', array: true },
   status: 200,
 };
 
@@ -86,7 +83,7 @@ export const partnerSiteRequestCreateOp: OperationSpec = {
     { name: 'guest_site_url', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'PartnerSiteRequest', array: false, schema: () => PartnerSiteRequestSchema },
+  returns: { model: 'PartnerSiteRequest', array: false },
   status: 201,
 };
 

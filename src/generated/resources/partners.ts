@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Partner, PartnerSchema } from '../models/partner.js';
+import type { Partner } from '../models/partner.js';
 
 /** Parameters of `partners.list`. */
 export type PartnerListParams = {
@@ -41,7 +41,7 @@ export const partnerListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'Partner', array: true, schema: () => PartnerSchema },
+  returns: { model: 'Partner', array: true },
   status: 200,
 };
 
@@ -55,7 +55,7 @@ export const partnerFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Partner', array: false, schema: () => PartnerSchema },
+  returns: { model: 'Partner', array: false },
   status: 200,
 };
 
@@ -106,7 +106,7 @@ export const partnerCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Partner', array: false, schema: () => PartnerSchema },
+  returns: { model: 'Partner', array: false },
   status: 201,
 };
 
@@ -156,7 +156,7 @@ export const partnerUpdateOp: OperationSpec = {
     { name: 'root_folder', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Partner', array: false, schema: () => PartnerSchema },
+  returns: { model: 'Partner', array: false },
   status: 200,
 };
 

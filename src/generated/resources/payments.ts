@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type AccountLineItem, AccountLineItemSchema } from '../models/account-line-item.js';
+import type { AccountLineItem } from '../models/account-line-item.js';
 
 /** Parameters of `payments.list`. */
 export type PaymentListParams = {
@@ -22,7 +22,7 @@ export const paymentListOp: OperationSpec = {
   pathParams: [],
   params: [{ name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 }],
   paginated: true,
-  returns: { model: 'AccountLineItem', array: true, schema: () => AccountLineItemSchema },
+  returns: { model: 'AccountLineItem', array: true },
   status: 200,
 };
 
@@ -36,7 +36,7 @@ export const paymentFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'AccountLineItem', array: false, schema: () => AccountLineItemSchema },
+  returns: { model: 'AccountLineItem', array: false },
   status: 200,
 };
 

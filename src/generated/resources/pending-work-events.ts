@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type PendingWorkEvent, PendingWorkEventSchema } from '../models/pending-work-event.js';
+import type { PendingWorkEvent } from '../models/pending-work-event.js';
 
 /** Parameters of `pendingWorkEvents.list`. */
 export type PendingWorkEventListParams = {
@@ -73,7 +73,7 @@ export const pendingWorkEventListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'PendingWorkEvent', array: true, schema: () => PendingWorkEventSchema },
+  returns: { model: 'PendingWorkEvent', array: true },
   status: 200,
 };
 
@@ -87,7 +87,7 @@ export const pendingWorkEventFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'PendingWorkEvent', array: false, schema: () => PendingWorkEventSchema },
+  returns: { model: 'PendingWorkEvent', array: false },
   status: 200,
 };
 

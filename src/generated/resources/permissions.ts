@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Permission, PermissionSchema } from '../models/permission.js';
+import type { Permission } from '../models/permission.js';
 
 /** Parameters of `permissions.list`. */
 export type PermissionListParams = {
@@ -53,7 +53,7 @@ export const permissionListOp: OperationSpec = {
     { name: 'user_id', type: 'string', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'Permission', array: true, schema: () => PermissionSchema },
+  returns: { model: 'Permission', array: true },
   status: 200,
 };
 
@@ -98,7 +98,7 @@ export const permissionCreateOp: OperationSpec = {
     { name: 'site_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Permission', array: false, schema: () => PermissionSchema },
+  returns: { model: 'Permission', array: false },
   status: 201,
 };
 

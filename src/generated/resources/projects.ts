@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Project, ProjectSchema } from '../models/project.js';
+import type { Project } from '../models/project.js';
 
 /** Parameters of `projects.list`. */
 export type ProjectListParams = {
@@ -22,7 +22,7 @@ export const projectListOp: OperationSpec = {
   pathParams: [],
   params: [{ name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 }],
   paginated: true,
-  returns: { model: 'Project', array: true, schema: () => ProjectSchema },
+  returns: { model: 'Project', array: true },
   status: 200,
 };
 
@@ -36,7 +36,7 @@ export const projectFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Project', array: false, schema: () => ProjectSchema },
+  returns: { model: 'Project', array: false },
   status: 200,
 };
 
@@ -63,7 +63,7 @@ export const projectCreateOp: OperationSpec = {
     },
   ],
   paginated: false,
-  returns: { model: 'Project', array: false, schema: () => ProjectSchema },
+  returns: { model: 'Project', array: false },
   status: 201,
 };
 
@@ -91,7 +91,7 @@ export const projectUpdateOp: OperationSpec = {
     },
   ],
   paginated: false,
-  returns: { model: 'Project', array: false, schema: () => ProjectSchema },
+  returns: { model: 'Project', array: false },
   status: 200,
 };
 

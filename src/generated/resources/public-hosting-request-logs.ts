@@ -4,10 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type PublicHostingRequestLog,
-  PublicHostingRequestLogSchema,
-} from '../models/public-hosting-request-log.js';
+import type { PublicHostingRequestLog } from '../models/public-hosting-request-log.js';
 
 /** Parameters of `publicHostingRequestLogs.list`. */
 export type PublicHostingRequestLogListParams = {
@@ -69,11 +66,7 @@ export const publicHostingRequestLogListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: {
-    model: 'PublicHostingRequestLog',
-    array: true,
-    schema: () => PublicHostingRequestLogSchema,
-  },
+  returns: { model: 'PublicHostingRequestLog', array: true },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type PublicKey, PublicKeySchema } from '../models/public-key.js';
+import type { PublicKey } from '../models/public-key.js';
 
 /** Parameters of `publicKeys.list`. */
 export type PublicKeyListParams = {
@@ -75,7 +75,7 @@ export const publicKeyListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'PublicKey', array: true, schema: () => PublicKeySchema },
+  returns: { model: 'PublicKey', array: true },
   status: 200,
 };
 
@@ -89,7 +89,7 @@ export const publicKeyFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'PublicKey', array: false, schema: () => PublicKeySchema },
+  returns: { model: 'PublicKey', array: false },
   status: 200,
 };
 
@@ -122,7 +122,7 @@ export const publicKeyCreateOp: OperationSpec = {
     { name: 'generate_length', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'PublicKey', array: false, schema: () => PublicKeySchema },
+  returns: { model: 'PublicKey', array: false },
   status: 201,
 };
 
@@ -144,7 +144,7 @@ export const publicKeyUpdateOp: OperationSpec = {
     { name: 'title', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'PublicKey', array: false, schema: () => PublicKeySchema },
+  returns: { model: 'PublicKey', array: false },
   status: 200,
 };
 

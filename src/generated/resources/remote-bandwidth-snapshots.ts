@@ -4,10 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type RemoteBandwidthSnapshot,
-  RemoteBandwidthSnapshotSchema,
-} from '../models/remote-bandwidth-snapshot.js';
+import type { RemoteBandwidthSnapshot } from '../models/remote-bandwidth-snapshot.js';
 
 /** Parameters of `remoteBandwidthSnapshots.list`. */
 export type RemoteBandwidthSnapshotListParams = {
@@ -70,11 +67,7 @@ export const remoteBandwidthSnapshotListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: {
-    model: 'RemoteBandwidthSnapshot',
-    array: true,
-    schema: () => RemoteBandwidthSnapshotSchema,
-  },
+  returns: { model: 'RemoteBandwidthSnapshot', array: true },
   status: 200,
 };
 

@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type RemoteMountBackend,
-  RemoteMountBackendSchema,
-} from '../models/remote-mount-backend.js';
+import type { RemoteMountBackend } from '../models/remote-mount-backend.js';
 
 /** Parameters of `remoteMountBackends.list`. */
 export type RemoteMountBackendListParams = {
@@ -35,7 +32,7 @@ export const remoteMountBackendListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'RemoteMountBackend', array: true, schema: () => RemoteMountBackendSchema },
+  returns: { model: 'RemoteMountBackend', array: true },
   status: 200,
 };
 
@@ -49,7 +46,7 @@ export const remoteMountBackendFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'RemoteMountBackend', array: false, schema: () => RemoteMountBackendSchema },
+  returns: { model: 'RemoteMountBackend', array: false },
   status: 200,
 };
 
@@ -94,7 +91,7 @@ export const remoteMountBackendCreateOp: OperationSpec = {
     { name: 'remote_server_id', type: 'int64', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'RemoteMountBackend', array: false, schema: () => RemoteMountBackendSchema },
+  returns: { model: 'RemoteMountBackend', array: false },
   status: 201,
 };
 
@@ -152,7 +149,7 @@ export const remoteMountBackendUpdateOp: OperationSpec = {
     { name: 'remote_server_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'RemoteMountBackend', array: false, schema: () => RemoteMountBackendSchema },
+  returns: { model: 'RemoteMountBackend', array: false },
   status: 200,
 };
 

@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type RemoteServerCredential,
-  RemoteServerCredentialSchema,
-} from '../models/remote-server-credential.js';
+import type { RemoteServerCredential } from '../models/remote-server-credential.js';
 
 /** Parameters of `remoteServerCredentials.list`. */
 export type RemoteServerCredentialListParams = {
@@ -46,11 +43,7 @@ export const remoteServerCredentialListOp: OperationSpec = {
     { name: 'filter_prefix', type: 'object', required: false, in: 'query', validFields: ['name'] },
   ],
   paginated: true,
-  returns: {
-    model: 'RemoteServerCredential',
-    array: true,
-    schema: () => RemoteServerCredentialSchema,
-  },
+  returns: { model: 'RemoteServerCredential', array: true },
   status: 200,
 };
 
@@ -64,11 +57,7 @@ export const remoteServerCredentialFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: {
-    model: 'RemoteServerCredential',
-    array: false,
-    schema: () => RemoteServerCredentialSchema,
-  },
+  returns: { model: 'RemoteServerCredential', array: false },
   status: 200,
 };
 
@@ -169,11 +158,7 @@ export const remoteServerCredentialCreateOp: OperationSpec = {
     { name: 'copy_values_from_credential_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'RemoteServerCredential',
-    array: false,
-    schema: () => RemoteServerCredentialSchema,
-  },
+  returns: { model: 'RemoteServerCredential', array: false },
   status: 201,
 };
 
@@ -271,11 +256,7 @@ export const remoteServerCredentialUpdateOp: OperationSpec = {
     { name: 'wasabi_secret_key', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'RemoteServerCredential',
-    array: false,
-    schema: () => RemoteServerCredentialSchema,
-  },
+  returns: { model: 'RemoteServerCredential', array: false },
   status: 200,
 };
 

@@ -4,13 +4,10 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type AgentNode, AgentNodeSchema } from '../models/agent-node.js';
-import { type AgentPushUpdate, AgentPushUpdateSchema } from '../models/agent-push-update.js';
-import { type RemoteServer, RemoteServerSchema } from '../models/remote-server.js';
-import {
-  type RemoteServerConfigurationFile,
-  RemoteServerConfigurationFileSchema,
-} from '../models/remote-server-configuration-file.js';
+import type { AgentNode } from '../models/agent-node.js';
+import type { AgentPushUpdate } from '../models/agent-push-update.js';
+import type { RemoteServer } from '../models/remote-server.js';
+import type { RemoteServerConfigurationFile } from '../models/remote-server-configuration-file.js';
 
 /** Parameters of `remoteServers.list`. */
 export type RemoteServerListParams = {
@@ -137,7 +134,7 @@ export const remoteServerListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'RemoteServer', array: true, schema: () => RemoteServerSchema },
+  returns: { model: 'RemoteServer', array: true },
   status: 200,
 };
 
@@ -151,7 +148,7 @@ export const remoteServerFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'RemoteServer', array: false, schema: () => RemoteServerSchema },
+  returns: { model: 'RemoteServer', array: false },
   status: 200,
 };
 
@@ -165,11 +162,7 @@ export const remoteServerFindConfigurationFileOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: {
-    model: 'RemoteServerConfigurationFile',
-    array: false,
-    schema: () => RemoteServerConfigurationFileSchema,
-  },
+  returns: { model: 'RemoteServerConfigurationFile', array: false },
   status: 200,
 };
 
@@ -376,7 +369,7 @@ export const remoteServerCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'RemoteServer', array: false, schema: () => RemoteServerSchema },
+  returns: { model: 'RemoteServer', array: false },
   status: 201,
 };
 
@@ -390,7 +383,7 @@ export const remoteServerAgentNodesOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'AgentNode', array: false, schema: () => AgentNodeSchema },
+  returns: { model: 'AgentNode', array: false },
   status: 200,
 };
 
@@ -404,7 +397,7 @@ export const remoteServerAgentPushUpdateOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'AgentPushUpdate', array: false, schema: () => AgentPushUpdateSchema },
+  returns: { model: 'AgentPushUpdate', array: false },
   status: 200,
 };
 
@@ -446,11 +439,7 @@ export const remoteServerConfigurationFileOp: OperationSpec = {
     { name: 'subdomain', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'RemoteServerConfigurationFile',
-    array: false,
-    schema: () => RemoteServerConfigurationFileSchema,
-  },
+  returns: { model: 'RemoteServerConfigurationFile', array: false },
   status: 201,
 };
 
@@ -654,7 +643,7 @@ export const remoteServerUpdateOp: OperationSpec = {
     { name: 'wasabi_region', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'RemoteServer', array: false, schema: () => RemoteServerSchema },
+  returns: { model: 'RemoteServer', array: false },
   status: 200,
 };
 

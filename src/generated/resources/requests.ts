@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Request, RequestSchema } from '../models/request.js';
+import type { Request } from '../models/request.js';
 
 /** Parameters of `requests.list`. */
 export type RequestListParams = {
@@ -30,7 +30,7 @@ export const requestListOp: OperationSpec = {
     { name: 'path', type: 'string', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'Request', array: true, schema: () => RequestSchema },
+  returns: { model: 'Request', array: true },
   status: 200,
 };
 
@@ -57,7 +57,7 @@ export const requestGetFolderOp: OperationSpec = {
     { name: 'mine', type: 'boolean', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'Request', array: true, schema: () => RequestSchema },
+  returns: { model: 'Request', array: true },
   status: 200,
 };
 
@@ -84,7 +84,7 @@ export const requestCreateOp: OperationSpec = {
     { name: 'group_ids', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Request', array: false, schema: () => RequestSchema },
+  returns: { model: 'Request', array: false },
   status: 201,
 };
 

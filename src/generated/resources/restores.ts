@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Restore, RestoreSchema } from '../models/restore.js';
+import type { Restore } from '../models/restore.js';
 
 /** Parameters of `restores.list`. */
 export type RestoreListParams = {
@@ -41,7 +41,7 @@ export const restoreListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'Restore', array: true, schema: () => RestoreSchema },
+  returns: { model: 'Restore', array: true },
   status: 200,
 };
 
@@ -74,7 +74,7 @@ export const restoreCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Restore', array: false, schema: () => RestoreSchema },
+  returns: { model: 'Restore', array: false },
   status: 201,
 };
 

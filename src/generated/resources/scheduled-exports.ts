@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type ScheduledExport, ScheduledExportSchema } from '../models/scheduled-export.js';
+import type { ScheduledExport } from '../models/scheduled-export.js';
 
 /** Parameters of `scheduledExports.list`. */
 export type ScheduledExportListParams = {
@@ -49,7 +49,7 @@ export const scheduledExportListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'ScheduledExport', array: true, schema: () => ScheduledExportSchema },
+  returns: { model: 'ScheduledExport', array: true },
   status: 200,
 };
 
@@ -63,7 +63,7 @@ export const scheduledExportFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'ScheduledExport', array: false, schema: () => ScheduledExportSchema },
+  returns: { model: 'ScheduledExport', array: false },
   status: 200,
 };
 
@@ -110,7 +110,7 @@ export const scheduledExportCreateOp: OperationSpec = {
     { name: 'holiday_region', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'ScheduledExport', array: false, schema: () => ScheduledExportSchema },
+  returns: { model: 'ScheduledExport', array: false },
   status: 201,
 };
 
@@ -158,7 +158,7 @@ export const scheduledExportUpdateOp: OperationSpec = {
     { name: 'holiday_region', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'ScheduledExport', array: false, schema: () => ScheduledExportSchema },
+  returns: { model: 'ScheduledExport', array: false },
   status: 200,
 };
 

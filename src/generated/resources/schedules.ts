@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Schedule, ScheduleSchema } from '../models/schedule.js';
+import type { Schedule } from '../models/schedule.js';
 
 /** Parameters of `schedules.list`. */
 export type ScheduleListParams = {
@@ -33,7 +33,7 @@ export const scheduleListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'Schedule', array: true, schema: () => ScheduleSchema },
+  returns: { model: 'Schedule', array: true },
   status: 200,
 };
 
@@ -47,7 +47,7 @@ export const scheduleFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Schedule', array: false, schema: () => ScheduleSchema },
+  returns: { model: 'Schedule', array: false },
   status: 200,
 };
 
@@ -76,7 +76,7 @@ export const scheduleCreateOp: OperationSpec = {
     { name: 'holiday_region', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Schedule', array: false, schema: () => ScheduleSchema },
+  returns: { model: 'Schedule', array: false },
   status: 201,
 };
 
@@ -106,7 +106,7 @@ export const scheduleUpdateOp: OperationSpec = {
     { name: 'holiday_region', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Schedule', array: false, schema: () => ScheduleSchema },
+  returns: { model: 'Schedule', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type ScimLog, ScimLogSchema } from '../models/scim-log.js';
+import type { ScimLog } from '../models/scim-log.js';
 
 /** Parameters of `scimLogs.list`. */
 export type ScimLogListParams = {
@@ -33,7 +33,7 @@ export const scimLogListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'ScimLog', array: true, schema: () => ScimLogSchema },
+  returns: { model: 'ScimLog', array: true },
   status: 200,
 };
 
@@ -47,7 +47,7 @@ export const scimLogFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'ScimLog', array: false, schema: () => ScimLogSchema },
+  returns: { model: 'ScimLog', array: false },
   status: 200,
 };
 

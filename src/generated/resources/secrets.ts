@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Secret, SecretSchema } from '../models/secret.js';
+import type { Secret } from '../models/secret.js';
 
 /** Parameters of `secrets.list`. */
 export type SecretListParams = {
@@ -43,7 +43,7 @@ export const secretListOp: OperationSpec = {
     { name: 'filter_prefix', type: 'object', required: false, in: 'query', validFields: ['name'] },
   ],
   paginated: true,
-  returns: { model: 'Secret', array: true, schema: () => SecretSchema },
+  returns: { model: 'Secret', array: true },
   status: 200,
 };
 
@@ -57,7 +57,7 @@ export const secretFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Secret', array: false, schema: () => SecretSchema },
+  returns: { model: 'Secret', array: false },
   status: 200,
 };
 
@@ -86,7 +86,7 @@ export const secretCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Secret', array: false, schema: () => SecretSchema },
+  returns: { model: 'Secret', array: false },
   status: 201,
 };
 
@@ -114,7 +114,7 @@ export const secretUpdateOp: OperationSpec = {
     { name: 'metadata', type: 'object', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Secret', array: false, schema: () => SecretSchema },
+  returns: { model: 'Secret', array: false },
   status: 200,
 };
 

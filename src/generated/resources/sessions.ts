@@ -3,7 +3,7 @@
 import type { ApiContext, CallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
-import { type Session, SessionSchema } from '../models/session.js';
+import type { Session } from '../models/session.js';
 
 /** Parameters of `sessions.create`. */
 export type SessionCreateParams = {
@@ -28,7 +28,7 @@ export const sessionCreateOp: OperationSpec = {
     { name: 'partial_session_id', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Session', array: false, schema: () => SessionSchema },
+  returns: { model: 'Session', array: false },
   status: 201,
   anonymous: true,
 };

@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type SettingsChange, SettingsChangeSchema } from '../models/settings-change.js';
+import type { SettingsChange } from '../models/settings-change.js';
 
 /** Parameters of `settingsChanges.list`. */
 export type SettingsChangeListParams = {
@@ -41,7 +41,7 @@ export const settingsChangeListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'SettingsChange', array: true, schema: () => SettingsChangeSchema },
+  returns: { model: 'SettingsChange', array: true },
   status: 200,
 };
 

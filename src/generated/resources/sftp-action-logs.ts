@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type SftpActionLog, SftpActionLogSchema } from '../models/sftp-action-log.js';
+import type { SftpActionLog } from '../models/sftp-action-log.js';
 
 /** Parameters of `sftpActionLogs.list`. */
 export type SftpActionLogListParams = {
@@ -92,7 +92,7 @@ export const sftpActionLogListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'SftpActionLog', array: true, schema: () => SftpActionLogSchema },
+  returns: { model: 'SftpActionLog', array: true },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type SftpHostKey, SftpHostKeySchema } from '../models/sftp-host-key.js';
+import type { SftpHostKey } from '../models/sftp-host-key.js';
 
 /** Parameters of `sftpHostKeys.list`. */
 export type SftpHostKeyListParams = {
@@ -22,7 +22,7 @@ export const sftpHostKeyListOp: OperationSpec = {
   pathParams: [],
   params: [{ name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 }],
   paginated: true,
-  returns: { model: 'SftpHostKey', array: true, schema: () => SftpHostKeySchema },
+  returns: { model: 'SftpHostKey', array: true },
   status: 200,
 };
 
@@ -36,7 +36,7 @@ export const sftpHostKeyFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'SftpHostKey', array: false, schema: () => SftpHostKeySchema },
+  returns: { model: 'SftpHostKey', array: false },
   status: 200,
 };
 
@@ -59,7 +59,7 @@ export const sftpHostKeyCreateOp: OperationSpec = {
     { name: 'private_key', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'SftpHostKey', array: false, schema: () => SftpHostKeySchema },
+  returns: { model: 'SftpHostKey', array: false },
   status: 201,
 };
 
@@ -83,7 +83,7 @@ export const sftpHostKeyUpdateOp: OperationSpec = {
     { name: 'private_key', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'SftpHostKey', array: false, schema: () => SftpHostKeySchema },
+  returns: { model: 'SftpHostKey', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type ShareGroup, ShareGroupSchema } from '../models/share-group.js';
+import type { ShareGroup } from '../models/share-group.js';
 
 /** Parameters of `shareGroups.list`. */
 export type ShareGroupListParams = {
@@ -26,7 +26,7 @@ export const shareGroupListOp: OperationSpec = {
     { name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 },
   ],
   paginated: true,
-  returns: { model: 'ShareGroup', array: true, schema: () => ShareGroupSchema },
+  returns: { model: 'ShareGroup', array: true },
   status: 200,
 };
 
@@ -40,7 +40,7 @@ export const shareGroupFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'ShareGroup', array: false, schema: () => ShareGroupSchema },
+  returns: { model: 'ShareGroup', array: false },
   status: 200,
 };
 
@@ -67,7 +67,7 @@ export const shareGroupCreateOp: OperationSpec = {
     { name: 'members', type: 'array(object)', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'ShareGroup', array: false, schema: () => ShareGroupSchema },
+  returns: { model: 'ShareGroup', array: false },
   status: 201,
 };
 
@@ -93,7 +93,7 @@ export const shareGroupUpdateOp: OperationSpec = {
     { name: 'members', type: 'array(object)', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'ShareGroup', array: false, schema: () => ShareGroupSchema },
+  returns: { model: 'ShareGroup', array: false },
   status: 200,
 };
 

@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type SiemHttpDestinationEvent,
-  SiemHttpDestinationEventSchema,
-} from '../models/siem-http-destination-event.js';
+import type { SiemHttpDestinationEvent } from '../models/siem-http-destination-event.js';
 
 /** Parameters of `siemHttpDestinationEvents.list`. */
 export type SiemHttpDestinationEventListParams = {
@@ -76,11 +73,7 @@ export const siemHttpDestinationEventListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: {
-    model: 'SiemHttpDestinationEvent',
-    array: true,
-    schema: () => SiemHttpDestinationEventSchema,
-  },
+  returns: { model: 'SiemHttpDestinationEvent', array: true },
   status: 200,
 };
 
@@ -94,11 +87,7 @@ export const siemHttpDestinationEventFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: {
-    model: 'SiemHttpDestinationEvent',
-    array: false,
-    schema: () => SiemHttpDestinationEventSchema,
-  },
+  returns: { model: 'SiemHttpDestinationEvent', array: false },
   status: 200,
 };
 

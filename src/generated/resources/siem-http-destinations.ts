@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type SiemHttpDestination,
-  SiemHttpDestinationSchema,
-} from '../models/siem-http-destination.js';
+import type { SiemHttpDestination } from '../models/siem-http-destination.js';
 
 /** Parameters of `siemHttpDestinations.list`. */
 export type SiemHttpDestinationListParams = {
@@ -25,7 +22,7 @@ export const siemHttpDestinationListOp: OperationSpec = {
   pathParams: [],
   params: [{ name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 }],
   paginated: true,
-  returns: { model: 'SiemHttpDestination', array: true, schema: () => SiemHttpDestinationSchema },
+  returns: { model: 'SiemHttpDestination', array: true },
   status: 200,
 };
 
@@ -39,7 +36,7 @@ export const siemHttpDestinationFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'SiemHttpDestination', array: false, schema: () => SiemHttpDestinationSchema },
+  returns: { model: 'SiemHttpDestination', array: false },
   status: 200,
 };
 
@@ -139,7 +136,7 @@ export const siemHttpDestinationCreateOp: OperationSpec = {
     { name: 'destination_url', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'SiemHttpDestination', array: false, schema: () => SiemHttpDestinationSchema },
+  returns: { model: 'SiemHttpDestination', array: false },
   status: 201,
 };
 
@@ -342,7 +339,7 @@ export const siemHttpDestinationUpdateOp: OperationSpec = {
     { name: 'destination_url', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'SiemHttpDestination', array: false, schema: () => SiemHttpDestinationSchema },
+  returns: { model: 'SiemHttpDestination', array: false },
   status: 200,
 };
 

@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type SiteSubdomainRedirect,
-  SiteSubdomainRedirectSchema,
-} from '../models/site-subdomain-redirect.js';
+import type { SiteSubdomainRedirect } from '../models/site-subdomain-redirect.js';
 
 /** Parameters of `siteSubdomainRedirects.list`. */
 export type SiteSubdomainRedirectListParams = {
@@ -36,11 +33,7 @@ export const siteSubdomainRedirectListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: {
-    model: 'SiteSubdomainRedirect',
-    array: true,
-    schema: () => SiteSubdomainRedirectSchema,
-  },
+  returns: { model: 'SiteSubdomainRedirect', array: true },
   status: 200,
 };
 
@@ -54,11 +47,7 @@ export const siteSubdomainRedirectFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: {
-    model: 'SiteSubdomainRedirect',
-    array: false,
-    schema: () => SiteSubdomainRedirectSchema,
-  },
+  returns: { model: 'SiteSubdomainRedirect', array: false },
   status: 200,
 };
 

@@ -3,8 +3,8 @@
 import type { ApiContext, CallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
-import { type Site, SiteSchema } from '../models/site.js';
-import { type UsageSnapshot, UsageSnapshotSchema } from '../models/usage-snapshot.js';
+import type { Site } from '../models/site.js';
+import type { UsageSnapshot } from '../models/usage-snapshot.js';
 
 /** `GET /site` */
 export const siteGetOp: OperationSpec = {
@@ -16,7 +16,7 @@ export const siteGetOp: OperationSpec = {
   pathParams: [],
   params: [],
   paginated: false,
-  returns: { model: 'Site', array: false, schema: () => SiteSchema },
+  returns: { model: 'Site', array: false },
   status: 200,
 };
 
@@ -30,7 +30,7 @@ export const siteGetUsageOp: OperationSpec = {
   pathParams: [],
   params: [],
   paginated: false,
-  returns: { model: 'UsageSnapshot', array: false, schema: () => UsageSnapshotSchema },
+  returns: { model: 'UsageSnapshot', array: false },
   status: 200,
 };
 
@@ -525,7 +525,7 @@ export const siteUpdateOp: OperationSpec = {
     { name: 'smtp_password', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Site', array: false, schema: () => SiteSchema },
+  returns: { model: 'Site', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Snapshot, SnapshotSchema } from '../models/snapshot.js';
+import type { Snapshot } from '../models/snapshot.js';
 
 /** Parameters of `snapshots.list`. */
 export type SnapshotListParams = {
@@ -22,7 +22,7 @@ export const snapshotListOp: OperationSpec = {
   pathParams: [],
   params: [{ name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 }],
   paginated: true,
-  returns: { model: 'Snapshot', array: true, schema: () => SnapshotSchema },
+  returns: { model: 'Snapshot', array: true },
   status: 200,
 };
 
@@ -36,7 +36,7 @@ export const snapshotFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Snapshot', array: false, schema: () => SnapshotSchema },
+  returns: { model: 'Snapshot', array: false },
   status: 200,
 };
 
@@ -63,7 +63,7 @@ export const snapshotCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Snapshot', array: false, schema: () => SnapshotSchema },
+  returns: { model: 'Snapshot', array: false },
   status: 201,
 };
 
@@ -103,7 +103,7 @@ export const snapshotUpdateOp: OperationSpec = {
     { name: 'paths', type: 'array(string)', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Snapshot', array: false, schema: () => SnapshotSchema },
+  returns: { model: 'Snapshot', array: false },
   status: 200,
 };
 

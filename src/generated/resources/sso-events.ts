@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type SsoEvent, SsoEventSchema } from '../models/sso-event.js';
+import type { SsoEvent } from '../models/sso-event.js';
 
 /** Parameters of `ssoEvents.list`. */
 export type SsoEventListParams = {
@@ -99,7 +99,7 @@ export const ssoEventListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'SsoEvent', array: true, schema: () => SsoEventSchema },
+  returns: { model: 'SsoEvent', array: true },
   status: 200,
 };
 
@@ -113,7 +113,7 @@ export const ssoEventFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'SsoEvent', array: false, schema: () => SsoEventSchema },
+  returns: { model: 'SsoEvent', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type SsoStrategy, SsoStrategySchema } from '../models/sso-strategy.js';
+import type { SsoStrategy } from '../models/sso-strategy.js';
 
 /** Parameters of `ssoStrategies.list`. */
 export type SsoStrategyListParams = {
@@ -26,7 +26,7 @@ export const ssoStrategyListOp: OperationSpec = {
     { name: 'sort_by', type: 'object', required: false, in: 'query', directions: ['asc', 'desc'] },
   ],
   paginated: true,
-  returns: { model: 'SsoStrategy', array: true, schema: () => SsoStrategySchema },
+  returns: { model: 'SsoStrategy', array: true },
   status: 200,
 };
 
@@ -40,7 +40,7 @@ export const ssoStrategyFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'SsoStrategy', array: false, schema: () => SsoStrategySchema },
+  returns: { model: 'SsoStrategy', array: false },
   status: 200,
 };
 

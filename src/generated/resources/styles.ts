@@ -3,7 +3,7 @@
 import type { ApiContext, CallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
-import { type Style, StyleSchema } from '../models/style.js';
+import type { Style } from '../models/style.js';
 
 /** `GET /styles/{path}` */
 export const styleFindOp: OperationSpec = {
@@ -15,7 +15,7 @@ export const styleFindOp: OperationSpec = {
   pathParams: ['path'],
   params: [{ name: 'path', type: 'string', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Style', array: false, schema: () => StyleSchema },
+  returns: { model: 'Style', array: false },
   status: 200,
 };
 
@@ -40,7 +40,7 @@ export const styleUpdateOp: OperationSpec = {
     { name: 'logo_click_href', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Style', array: false, schema: () => StyleSchema },
+  returns: { model: 'Style', array: false },
   status: 200,
 };
 

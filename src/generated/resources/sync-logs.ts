@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type SyncLog, SyncLogSchema } from '../models/sync-log.js';
+import type { SyncLog } from '../models/sync-log.js';
 
 /** Parameters of `syncLogs.list`. */
 export type SyncLogListParams = {
@@ -78,7 +78,7 @@ export const syncLogListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'SyncLog', array: true, schema: () => SyncLogSchema },
+  returns: { model: 'SyncLog', array: true },
   status: 200,
 };
 

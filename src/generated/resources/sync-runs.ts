@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type SyncRun, SyncRunSchema } from '../models/sync-run.js';
+import type { SyncRun } from '../models/sync-run.js';
 
 /** Parameters of `syncRuns.list`. */
 export type SyncRunListParams = {
@@ -91,7 +91,7 @@ export const syncRunListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'SyncRun', array: true, schema: () => SyncRunSchema },
+  returns: { model: 'SyncRun', array: true },
   status: 200,
 };
 
@@ -105,7 +105,7 @@ export const syncRunFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'SyncRun', array: false, schema: () => SyncRunSchema },
+  returns: { model: 'SyncRun', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Sync, SyncSchema } from '../models/sync.js';
+import type { Sync } from '../models/sync.js';
 
 /** Parameters of `syncs.list`. */
 export type SyncListParams = {
@@ -41,7 +41,7 @@ export const syncListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'Sync', array: true, schema: () => SyncSchema },
+  returns: { model: 'Sync', array: true },
   status: 200,
 };
 
@@ -55,7 +55,7 @@ export const syncFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Sync', array: false, schema: () => SyncSchema },
+  returns: { model: 'Sync', array: false },
   status: 200,
 };
 
@@ -148,7 +148,7 @@ export const syncCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Sync', array: false, schema: () => SyncSchema },
+  returns: { model: 'Sync', array: false },
   status: 201,
 };
 
@@ -268,7 +268,7 @@ export const syncUpdateOp: OperationSpec = {
     { name: 'always_write_trigger_file', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Sync', array: false, schema: () => SyncSchema },
+  returns: { model: 'Sync', array: false },
   status: 200,
 };
 

@@ -4,10 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type UsageDailySnapshot,
-  UsageDailySnapshotSchema,
-} from '../models/usage-daily-snapshot.js';
+import type { UsageDailySnapshot } from '../models/usage-daily-snapshot.js';
 
 /** Parameters of `usageDailySnapshots.list`. */
 export type UsageDailySnapshotListParams = {
@@ -52,7 +49,7 @@ export const usageDailySnapshotListOp: OperationSpec = {
     { name: 'filter_lteq', type: 'object', required: false, in: 'query', validFields: ['date'] },
   ],
   paginated: true,
-  returns: { model: 'UsageDailySnapshot', array: true, schema: () => UsageDailySnapshotSchema },
+  returns: { model: 'UsageDailySnapshot', array: true },
   status: 200,
 };
 

@@ -3,7 +3,7 @@
 import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type UsageSnapshot, UsageSnapshotSchema } from '../models/usage-snapshot.js';
+import type { UsageSnapshot } from '../models/usage-snapshot.js';
 
 /** Parameters of `usageSnapshots.list`. */
 export type UsageSnapshotListParams = {
@@ -21,7 +21,7 @@ export const usageSnapshotListOp: OperationSpec = {
   pathParams: [],
   params: [{ name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 }],
   paginated: true,
-  returns: { model: 'UsageSnapshot', array: true, schema: () => UsageSnapshotSchema },
+  returns: { model: 'UsageSnapshot', array: true },
   status: 200,
 };
 

@@ -4,10 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import {
-  type UserAdditionalEmailRecipient,
-  UserAdditionalEmailRecipientSchema,
-} from '../models/user-additional-email-recipient.js';
+import type { UserAdditionalEmailRecipient } from '../models/user-additional-email-recipient.js';
 
 /** Parameters of `userAdditionalEmailRecipients.list`. */
 export type UserAdditionalEmailRecipientListParams = {
@@ -54,11 +51,7 @@ export const userAdditionalEmailRecipientListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: {
-    model: 'UserAdditionalEmailRecipient',
-    array: true,
-    schema: () => UserAdditionalEmailRecipientSchema,
-  },
+  returns: { model: 'UserAdditionalEmailRecipient', array: true },
   status: 200,
 };
 
@@ -72,11 +65,7 @@ export const userAdditionalEmailRecipientFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: {
-    model: 'UserAdditionalEmailRecipient',
-    array: false,
-    schema: () => UserAdditionalEmailRecipientSchema,
-  },
+  returns: { model: 'UserAdditionalEmailRecipient', array: false },
   status: 200,
 };
 
@@ -99,11 +88,7 @@ export const userAdditionalEmailRecipientCreateOp: OperationSpec = {
     { name: 'email', type: 'string', required: true, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'UserAdditionalEmailRecipient',
-    array: false,
-    schema: () => UserAdditionalEmailRecipientSchema,
-  },
+  returns: { model: 'UserAdditionalEmailRecipient', array: false },
   status: 201,
 };
 
@@ -125,11 +110,7 @@ export const userAdditionalEmailRecipientUpdateOp: OperationSpec = {
     { name: 'email', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: {
-    model: 'UserAdditionalEmailRecipient',
-    array: false,
-    schema: () => UserAdditionalEmailRecipientSchema,
-  },
+  returns: { model: 'UserAdditionalEmailRecipient', array: false },
   status: 200,
 };
 

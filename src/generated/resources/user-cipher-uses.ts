@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type UserCipherUse, UserCipherUseSchema } from '../models/user-cipher-use.js';
+import type { UserCipherUse } from '../models/user-cipher-use.js';
 
 /** Parameters of `userCipherUses.list`. */
 export type UserCipherUseListParams = {
@@ -75,7 +75,7 @@ export const userCipherUseListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'UserCipherUse', array: true, schema: () => UserCipherUseSchema },
+  returns: { model: 'UserCipherUse', array: true },
   status: 200,
 };
 

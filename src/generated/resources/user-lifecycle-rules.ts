@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type UserLifecycleRule, UserLifecycleRuleSchema } from '../models/user-lifecycle-rule.js';
+import type { UserLifecycleRule } from '../models/user-lifecycle-rule.js';
 
 /** Parameters of `userLifecycleRules.list`. */
 export type UserLifecycleRuleListParams = {
@@ -41,7 +41,7 @@ export const userLifecycleRuleListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'UserLifecycleRule', array: true, schema: () => UserLifecycleRuleSchema },
+  returns: { model: 'UserLifecycleRule', array: true },
   status: 200,
 };
 
@@ -55,7 +55,7 @@ export const userLifecycleRuleFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'UserLifecycleRule', array: false, schema: () => UserLifecycleRuleSchema },
+  returns: { model: 'UserLifecycleRule', array: false },
   status: 200,
 };
 
@@ -100,7 +100,7 @@ export const userLifecycleRuleCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'UserLifecycleRule', array: false, schema: () => UserLifecycleRuleSchema },
+  returns: { model: 'UserLifecycleRule', array: false },
   status: 201,
 };
 
@@ -146,7 +146,7 @@ export const userLifecycleRuleUpdateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'UserLifecycleRule', array: false, schema: () => UserLifecycleRuleSchema },
+  returns: { model: 'UserLifecycleRule', array: false },
   status: 200,
 };
 

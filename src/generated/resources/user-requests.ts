@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { NoParams } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type UserRequest, UserRequestSchema } from '../models/user-request.js';
+import type { UserRequest } from '../models/user-request.js';
 
 /** Parameters of `userRequests.list`. */
 export type UserRequestListParams = {
@@ -22,7 +22,7 @@ export const userRequestListOp: OperationSpec = {
   pathParams: [],
   params: [{ name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 }],
   paginated: true,
-  returns: { model: 'UserRequest', array: true, schema: () => UserRequestSchema },
+  returns: { model: 'UserRequest', array: true },
   status: 200,
 };
 
@@ -36,7 +36,7 @@ export const userRequestFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'UserRequest', array: false, schema: () => UserRequestSchema },
+  returns: { model: 'UserRequest', array: false },
   status: 200,
 };
 
@@ -63,7 +63,7 @@ export const userRequestCreateOp: OperationSpec = {
     { name: 'company', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'UserRequest', array: false, schema: () => UserRequestSchema },
+  returns: { model: 'UserRequest', array: false },
   status: 201,
 };
 

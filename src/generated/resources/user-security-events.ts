@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type UserSecurityEvent, UserSecurityEventSchema } from '../models/user-security-event.js';
+import type { UserSecurityEvent } from '../models/user-security-event.js';
 
 /** Parameters of `userSecurityEvents.list`. */
 export type UserSecurityEventListParams = {
@@ -73,7 +73,7 @@ export const userSecurityEventListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'UserSecurityEvent', array: true, schema: () => UserSecurityEventSchema },
+  returns: { model: 'UserSecurityEvent', array: true },
   status: 200,
 };
 
@@ -87,7 +87,7 @@ export const userSecurityEventFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'UserSecurityEvent', array: false, schema: () => UserSecurityEventSchema },
+  returns: { model: 'UserSecurityEvent', array: false },
   status: 200,
 };
 

@@ -3,7 +3,7 @@
 import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type UserSftpClientUse, UserSftpClientUseSchema } from '../models/user-sftp-client-use.js';
+import type { UserSftpClientUse } from '../models/user-sftp-client-use.js';
 
 /** Parameters of `userSftpClientUses.list`. */
 export type UserSftpClientUseListParams = {
@@ -25,7 +25,7 @@ export const userSftpClientUseListOp: OperationSpec = {
     { name: 'per_page', type: 'int64', required: false, in: 'query', max: 10000 },
   ],
   paginated: true,
-  returns: { model: 'UserSftpClientUse', array: true, schema: () => UserSftpClientUseSchema },
+  returns: { model: 'UserSftpClientUse', array: true },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type User, UserSchema } from '../models/user.js';
+import type { User } from '../models/user.js';
 
 /** Parameters of `users.list`. */
 export type UserListParams = {
@@ -145,7 +145,7 @@ export const userListOp: OperationSpec = {
     { name: 'search', type: 'string', required: false, in: 'query' },
   ],
   paginated: true,
-  returns: { model: 'User', array: true, schema: () => UserSchema },
+  returns: { model: 'User', array: true },
   status: 200,
 };
 
@@ -159,7 +159,7 @@ export const userFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'User', array: false, schema: () => UserSchema },
+  returns: { model: 'User', array: false },
   status: 200,
 };
 
@@ -333,7 +333,7 @@ export const userCreateOp: OperationSpec = {
     { name: 'workspace_id', type: 'int64', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'User', array: false, schema: () => UserSchema },
+  returns: { model: 'User', array: false },
   status: 201,
 };
 
@@ -554,7 +554,7 @@ export const userUpdateOp: OperationSpec = {
     { name: 'convert_to_partner_user', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'User', array: false, schema: () => UserSchema },
+  returns: { model: 'User', array: false },
   status: 200,
 };
 

@@ -4,7 +4,7 @@ import type { ApiContext, ListCallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type WebDavActionLog, WebDavActionLogSchema } from '../models/web-dav-action-log.js';
+import type { WebDavActionLog } from '../models/web-dav-action-log.js';
 
 /** Parameters of `webDavActionLogs.list`. */
 export type WebDavActionLogListParams = {
@@ -90,7 +90,7 @@ export const webDavActionLogListOp: OperationSpec = {
     },
   ],
   paginated: true,
-  returns: { model: 'WebDavActionLog', array: true, schema: () => WebDavActionLogSchema },
+  returns: { model: 'WebDavActionLog', array: true },
   status: 200,
 };
 

@@ -2,7 +2,7 @@
 
 import type { ApiContext, CallOptions } from '../../api/context.js';
 import type { OperationSpec } from '../../api/operation.js';
-import { type WebhookTest, WebhookTestSchema } from '../models/webhook-test.js';
+import type { WebhookTest } from '../models/webhook-test.js';
 
 /** Parameters of `webhookTests.create`. */
 export type WebhookTestCreateParams = {
@@ -39,7 +39,7 @@ export const webhookTestCreateOp: OperationSpec = {
     { name: 'use_dedicated_ips', type: 'boolean', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'WebhookTest', array: false, schema: () => WebhookTestSchema },
+  returns: { model: 'WebhookTest', array: false },
   status: 201,
 };
 

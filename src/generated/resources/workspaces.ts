@@ -4,7 +4,7 @@ import type { ApiContext, CallOptions, ListCallOptions } from '../../api/context
 import type { OperationSpec } from '../../api/operation.js';
 import type { Filter, NoParams, SortBy } from '../../api/params.js';
 import type { Paginated } from '../../pagination/paginated.js';
-import { type Workspace, WorkspaceSchema } from '../models/workspace.js';
+import type { Workspace } from '../models/workspace.js';
 
 /** Parameters of `workspaces.list`. */
 export type WorkspaceListParams = {
@@ -37,7 +37,7 @@ export const workspaceListOp: OperationSpec = {
     { name: 'filter_prefix', type: 'object', required: false, in: 'query', validFields: ['name'] },
   ],
   paginated: true,
-  returns: { model: 'Workspace', array: true, schema: () => WorkspaceSchema },
+  returns: { model: 'Workspace', array: true },
   status: 200,
 };
 
@@ -51,7 +51,7 @@ export const workspaceFindOp: OperationSpec = {
   pathParams: ['id'],
   params: [{ name: 'id', type: 'int64', required: true, in: 'path' }],
   paginated: false,
-  returns: { model: 'Workspace', array: false, schema: () => WorkspaceSchema },
+  returns: { model: 'Workspace', array: false },
   status: 200,
 };
 
@@ -70,7 +70,7 @@ export const workspaceCreateOp: OperationSpec = {
   pathParams: [],
   params: [{ name: 'name', type: 'string', required: false, in: 'body' }],
   paginated: false,
-  returns: { model: 'Workspace', array: false, schema: () => WorkspaceSchema },
+  returns: { model: 'Workspace', array: false },
   status: 201,
 };
 
@@ -92,7 +92,7 @@ export const workspaceUpdateOp: OperationSpec = {
     { name: 'name', type: 'string', required: false, in: 'body' },
   ],
   paginated: false,
-  returns: { model: 'Workspace', array: false, schema: () => WorkspaceSchema },
+  returns: { model: 'Workspace', array: false },
   status: 200,
 };
 

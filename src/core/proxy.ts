@@ -1,0 +1,104 @@
+/**
+ * `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` for Node's global `fetch`, which ignores them: the
+ * client's requests (API calls and presigned transfers) go through undici's
+ * `EnvHttpProxyAgent`, passed to the global `fetch` as its `dispatcher`.
+ *
+ * The variables are read once, when the client is created, with the rules of curl and undici:
+ * the lower-case name wins over the upper-case one; `HTTP_PROXY` serves `http:` URLs and
+ * `HTTPS_PROXY` `https:` ones (falling back to `HTTP_PROXY`); `NO_PROXY` lists host names
+ * (`example.com` exactly, `.example.com` or `*.example.com` for its subdomains), each with an
+ * optional `:port`, or is `*` for none. `localhost` and `127.0.0.1` are proxied unless listed.
+ *
+ * undici is loaded on the first request, and only when a proxy variable is set: this module
+ * imports nothing, so a client without a proxy, and a browser bundle, never load it.
+ */
+import type { EnvHttpProxyAgent } from 'undici';
+import { ConfigurationError } from '../errors/client-errors.js';
+
+/** The proxy settings of the environment (empty strings for the unset ones). */
+export interface ProxyEnv {
+  readonly httpProxy: string;
+  readonly httpsProxy: string;
+  readonly noProxy: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * The proxy settings of `env`, or `undefined` when no proxy is set or the runtime is not
+ * Node (Bun and Deno honour the variables in their own `fetch`; browsers have none).
+ */
+export function proxyFromEnv(env: Env): ProxyEnv | undefined {
+  const versions = (globalThis as { process?: { versions?: Record<string, string | undefined> } }).process?.versions;
+  if (!versions?.node || versions.bun || versions.deno) return undefined;
+  // As undici's EnvHttpProxyAgent: the lower-case name wins, even when empty.
+  const read = (name: string) => env[name] ?? env[name.toUpperCase()] ?? '';
+  const httpProxy = read('http_proxy');
+  const httpsProxy = read('https_proxy');
+  if (!httpProxy && !httpsProxy) return undefined;
+  return { httpProxy, httpsProxy, noProxy: read('no_proxy') };
+}
+
+/** One agent per proxy setting, shared by the clients of the process (one connection pool). */
+const agents = new Map<string, Promise<EnvHttpProxyAgent>>();
+
+/**
+ * A `fetch` that sends through the proxies of `proxy`: the global `fetch` with undici's
+ * `EnvHttpProxyAgent` as its dispatcher. undici is imported on the first call; if it cannot
+ * be, every call rejects with a `ConfigurationError` saying so (a request never silently
+ * bypasses the proxy).
+ */
+export function proxyFetch(proxy: ProxyEnv): typeof globalThis.fetch {
+  const key = JSON.stringify(proxy);
+  return async (input, init) => {
+    let agent = agents.get(key);
+    if (!agent) {
+      agent = createAgent(proxy);
+      agents.set(key, agent);
+      // A failed import is retried by the next client, not cached.
+      agent.catch(() => agents.delete(key));
+    }
+    const dispatcher = await agent;
+    return globalThis.fetch(input, { ...init, dispatcher } as RequestInit);
+  };
+}
+
+async function createAgent(proxy: ProxyEnv): Promise<EnvHttpProxyAgent> {
+  let undici: typeof import('undici');
+  try {
+    // A variable specifier with ignore hints: bundlers leave it alone (a browser bundle has no
+    // proxy to honour), and Node resolves it at run time.
+    const specifier = 'undici';
+    undici = (await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier)) as typeof import('undici');
+  } catch (error) {
+    const variable = proxy.httpsProxy ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+    throw new ConfigurationError(
+      'fetch',
+      `${variable} is set, and the proxy needs the undici package, which could not be loaded (${(error as Error).message}): install undici, or pass a fetch of your own`,
+    );
+  }
+  const EnvAgent = undici.EnvHttpProxyAgent ?? (undici as unknown as { default: typeof import('undici') }).default.EnvHttpProxyAgent;
+  // Explicit values: the environment as it was when the client was created, not as it is now.
+  return withoutExperimentalWarning(() => new EnvAgent({ httpProxy: proxy.httpProxy, httpsProxy: proxy.httpsProxy, noProxy: proxy.noProxy }));
+}
+
+/**
+ * Runs `create` without the process warning undici 6 emits on the first `EnvHttpProxyAgent`
+ * ("EnvHttpProxyAgent is experimental", code `UNDICI-EHPA`): a CLI's stderr stays clean.
+ * Every other warning passes through.
+ */
+function withoutExperimentalWarning<T>(create: () => T): T {
+  const proc = process as NodeJS.Process;
+  const original = proc.emitWarning;
+  proc.emitWarning = function (this: unknown, warning: string | Error, ...rest: unknown[]) {
+    const options = rest[0];
+    const code = typeof options === 'object' && options !== null ? (options as { code?: unknown }).code : rest[1];
+    if (code === 'UNDICI-EHPA') return;
+    return (original as (...args: unknown[]) => void).call(this, warning, ...rest);
+  } as typeof proc.emitWarning;
+  try {
+    return create();
+  } finally {
+    proc.emitWarning = original;
+  }
+}
