@@ -28,6 +28,8 @@ export type { ListPosition } from './pagination/resume-cursor.js';
 
 // The generated API surface: operation specs, the manifest, the context operations call.
 export type { ApiContext, OperationParams } from './api/context.js';
+export { timeRangeOf } from './api/create-api-context.js';
+export type { TimeRangeParams, PartitionOptions, RangePosition } from './partition/partition.js';
 export type { OperationSpec, ParamSpec, ReturnSpec, ParamLocation } from './api/operation.js';
 export { operationSpecs } from './generated/operation-specs.js';
 export { apiOperations } from './generated/manifest.js';

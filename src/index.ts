@@ -15,6 +15,7 @@ export type { FilesClient, ClientBase, ClientInfo } from './client/create-client
 export type { ClientOptions } from './client/options.js';
 export type { CallOptions, ListCallOptions, ValidationMode } from './api/context.js';
 export type { ClientHooks, RequestEvent, ResponseEvent, RetryEvent } from './core/hooks.js';
+export type { Logger } from './core/logger.js';
 export type { RetryPolicy, RetryReason } from './core/retry.js';
 export { VERSION } from './client/version.js';
 
@@ -22,6 +23,7 @@ export { VERSION } from './client/version.js';
 export { Paginated } from './pagination/paginated.js';
 export type { PaginatedOptions, PageSource } from './pagination/paginated.js';
 export type { Page, ListOptions } from './pagination/types.js';
+export type { PartitionOptions } from './partition/partition.js';
 
 // Errors: one class per Files.com error family, and the client-side ones.
 export {

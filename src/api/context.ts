@@ -1,4 +1,6 @@
+import type { RetryEvent } from '../core/hooks.js';
 import type { Paginated } from '../pagination/paginated.js';
+import type { PartitionOptions } from '../partition/partition.js';
 import type { ListOptions } from '../pagination/types.js';
 import type { OperationSpec } from './operation.js';
 
@@ -25,12 +27,21 @@ export interface CallOptions {
    * only on 429, and on 503 with a usable `Retry-After`.
    */
   idempotent?: boolean;
+  /** Called before each retry of this call's requests (as the client's `beforeRetry` hook is). */
+  onRetry?: (event: RetryEvent) => void;
 }
 
 /** Options of a list call: those of a single call plus resume, prefetch and guards. */
 export interface ListCallOptions extends CallOptions, ListOptions {
   /** Largest page body read, in bytes, overriding the client's `maxPageBytes`. */
   maxPageBytes?: number;
+  /**
+   * Lists a time-ranged operation (logs, history: those taking a `created_at` range) as time
+   * slices side by side: `{ since, until, concurrency }`. Every record with
+   * `since <= created_at < until` comes exactly once, in ascending `created_at` order (or in
+   * arrival order with `ordered: false`). See README, "Partitioned listings".
+   */
+  partition?: PartitionOptions;
 }
 
 /** Parameters of an operation other than its path parameters (wire names). */

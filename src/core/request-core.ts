@@ -1,12 +1,13 @@
-import ky, { HTTPError, TimeoutError as KyTimeoutError, type Options as KyOptions } from 'ky';
+import type { Options as KyOptions } from 'ky';
 import { NetworkError, RedirectError, ResponseTooLargeError, ResponseValidationError, TimeoutError } from '../errors/client-errors.js';
 import { FilesError } from '../errors/files-error.js';
 import { errorFromResponse } from './error-from-response.js';
 import { guardBody, readBody, type ReadBodyOptions } from './read-body.js';
 import { emit, redactHeaders, SECRET_HEADERS, type ClientHooks } from './hooks.js';
+import { describeFailure, describeRetryReason, RequestLog, type Logger } from './logger.js';
 import { describeNetworkFailure, networkCode, originOf } from './network-cause.js';
 import { createRedactor, type Redactor } from './redact.js';
-import { RetryBudget, type RetriedRequest, type RetryPolicy } from './retry.js';
+import { isKyHttpError, isKyTimeoutError, RetryBudget, type RetriedRequest, type RetryPolicy } from './retry.js';
 import type { CoreResponse, HttpMethod, OpenResponse, PresignedRequestSpec, RequestCore, RequestSpec } from './types.js';
 import { buildUrl } from './url.js';
 
@@ -23,6 +24,8 @@ export interface CoreSettings {
   userAgent: string;
   fetch?: typeof globalThis.fetch;
   hooks: ClientHooks;
+  /** Where each request, response and retry is logged (see core/logger.ts); none by default. */
+  logger?: Logger;
 }
 
 /**
@@ -42,6 +45,7 @@ export interface CoreSecrets {
 export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets): RequestCore {
   const baseHeaders = headersFor(settings, secrets);
   const redact = createRedactor([secrets.apiKey, secrets.sessionId]);
+  const log = new RequestLog(settings.logger, redact);
   const budget = (request: RetriedRequest, signal?: AbortSignal, overrides?: Partial<RetryPolicy>) =>
     new RetryBudget(overrides ? { ...settings.retry, ...overrides } : settings.retry, request, signal);
 
@@ -91,8 +95,13 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
     // body of every response it hands to such a hook, which costs a copy of every page.
     let attempt = 0;
     let startedAt = 0;
-    const responded = (status: number) =>
-      emit(settings.hooks.afterResponse, { ...event, status, durationMs: performance.now() - startedAt, attempt });
+    const responded = (status: number) => {
+      const durationMs = performance.now() - startedAt;
+      log.response(event, status, durationMs);
+      emit(settings.hooks.afterResponse, { ...event, status, durationMs, attempt });
+    };
+    // A failed attempt without a response (network error, timeout): logged, no hook.
+    const failed = (error: unknown) => log.failure(event, describeFailure(error), performance.now() - startedAt);
     const options: KyOptions = {
       method: spec.method,
       headers: how.headers,
@@ -117,14 +126,19 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
           (request) => {
             attempt = retries.retries;
             startedAt = performance.now();
+            log.request(event, attempt);
             emit(settings.hooks.beforeRequest, { ...event, headers: redactHeaders(request.headers, redact), attempt });
           },
         ],
         beforeRetry: [
           ({ error }) => {
-            if (error instanceof HTTPError) responded(error.response.status);
+            if (isKyHttpError(error)) responded(error.response.status);
+            else failed(error);
             const plan = retries.last!;
-            emit(settings.hooks.beforeRetry, { ...event, attempt: plan.attempt, delayMs: plan.delayMs, reason: plan.reason });
+            log.retry(event, plan.attempt, retries.policy.limit, plan.delayMs, describeRetryReason(plan.reason, error));
+            const retry = { ...event, attempt: plan.attempt, delayMs: plan.delayMs, reason: plan.reason };
+            emit(settings.hooks.beforeRetry, retry);
+            if ('onRetry' in spec) emit(spec.onRetry, retry);
           },
         ],
       },
@@ -132,11 +146,12 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
     if (how.json !== undefined) options.json = how.json;
     if (how.bytes !== undefined) options.body = how.bytes;
     try {
-      const response = await ky(url, options);
+      const response = await (await loadKy())(url, options);
       responded(response.status);
       return response;
     } catch (error) {
-      if (error instanceof HTTPError) responded(error.response.status);
+      if (isKyHttpError(error)) responded(error.response.status);
+      else if (startedAt > 0) failed(error);
       throw await translateError(error, spec, url, redact);
     }
   }
@@ -166,6 +181,10 @@ function withoutQuery(url: string): string {
   return at < 0 ? url : `${url.slice(0, at)}?[redacted]`;
 }
 
+/** ky, loaded when the first request is sent (not at import: scripts start faster). */
+let kyModule: Promise<typeof import('ky').default> | undefined;
+const loadKy = () => (kyModule ??= import('ky').then((m) => m.default));
+
 type KyRetryMethods = NonNullable<Exclude<KyOptions['retry'], number | undefined>['methods']>;
 
 const ALL_METHODS: KyRetryMethods = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'trace'];
@@ -186,11 +205,11 @@ function headersFor(settings: CoreSettings, secrets: CoreSecrets): Record<string
  */
 async function translateError(error: unknown, spec: RequestSpec | PresignedRequestSpec, url: string, redact: Redactor): Promise<unknown> {
   if (spec.signal?.aborted) return spec.signal.reason;
-  if (error instanceof HTTPError) {
+  if (isKyHttpError(error)) {
     if (isRedirect(error.response)) return redirectError(error.response, spec, url, redact);
     return errorFromResponse(error.response, spec.operation, redact);
   }
-  if (error instanceof KyTimeoutError) {
+  if (isKyTimeoutError(error)) {
     const ms = typeof spec.timeout === 'number' ? spec.timeout : undefined;
     return new TimeoutError(`${describe(spec)}: timed out`, ms);
   }

@@ -1,3 +1,4 @@
+import type { RetryEvent } from './hooks.js';
 import type { RetriedRequest, RetryBudget, RetryPolicy } from './retry.js';
 
 /** HTTP methods the Files.com API uses. */
@@ -33,6 +34,8 @@ export interface RequestSpec {
   idempotent?: boolean;
   /** Name of the operation for errors and hooks, e.g. `users.list`. */
   operation?: string;
+  /** Called before each retry of this request, after the client's `beforeRetry` hook. */
+  onRetry?: (event: RetryEvent) => void;
   /**
    * The retries of the logical request this send belongs to (a page and the refetches of its
    * body): shared, so every layer draws on one budget. Default: a fresh one per send.

@@ -178,7 +178,14 @@ async function* withoutCursors<T>(pages: AsyncIterable<Page<T>>): AsyncGenerator
  * records; pages that no position can name any more are dropped.
  */
 class PositionBook {
-  #pages: { at: number; cursor: string | undefined; skip: number; count: number; next: string | undefined }[] = [];
+  #pages: {
+    at: number;
+    cursor: string | undefined;
+    skip: number;
+    count: number;
+    next: string | undefined;
+    inside: ((count: number) => string | undefined) | undefined;
+  }[] = [];
   /** Source position after the last page read. */
   end = 0;
   /** Resume cursor of the first page read (`undefined`: the start of the listing). */
@@ -189,13 +196,13 @@ class PositionBook {
 
   /** Records a source page; returns the source position of its first record. */
   add(page: Page<unknown>): number {
-    const { cursor, skip } = parseResumeCursor(page.cursor);
+    const { cursor, skip } = page.at ? { cursor: page.cursor, skip: 0 } : parseResumeCursor(page.cursor);
     if (!this.#started) {
       this.#started = true;
       this.first = page.cursor;
     }
     const at = this.end;
-    this.#pages.push({ at, cursor, skip, count: page.items.length, next: page.nextCursor });
+    this.#pages.push({ at, cursor, skip, count: page.items.length, next: page.nextCursor, inside: page.at });
     this.end += page.items.length;
     this.prevCursor = page.prevCursor;
     return at;
@@ -215,6 +222,7 @@ class PositionBook {
     if (!page) return START_CURSOR;
     const offset = at - page.at;
     if (offset >= page.count) return page.next;
+    if (page.inside) return page.inside(offset);
     const position = { cursor: page.cursor, skip: page.skip + offset };
     return position.cursor === undefined && position.skip === 0 ? START_CURSOR : encodeResumeCursor(position);
   }

@@ -14,6 +14,12 @@ export interface Page<T> {
   nextCursor: string | undefined;
   /** The server's cursor of the page before the last one read, when it sends one. */
   prevCursor: string | undefined;
+  /**
+   * The resume cursor after the first `count` records of this page, from a source whose
+   * positions are not plain cursors (a partitioned listing). Without it, a position inside
+   * the page is written `fs-resume:<skip>:<cursor>`.
+   */
+  at?: (count: number) => string | undefined;
 }
 
 /**

@@ -1,0 +1,479 @@
+/**
+ * Partitioned listings: a time-ranged list (logs, history) cut into time slices listed side
+ * by side, so an export is not bound by one cursor chain's round trips. Every record with
+ * `since <= created_at < until` comes exactly once, in ascending `created_at` order (or in
+ * arrival order), with bounded memory; a resume cursor holds every slice's position.
+ *
+ * How it works:
+ * - Slices are half-open time ranges `[from, to)` listed with the operation's range
+ *   parameters (`filter_gteq`/`filter_lt[created_at]`, or `start_at`/`end_at`, inclusive at
+ *   both ends: records at `to` are dropped here). Each slice is an ordinary listing, read one
+ *   page at a time under a shared limit of requests in flight.
+ * - New slices come from the part of the range no slice covers yet, sized from the record
+ *   density seen so far. When none is left and a worker is free, the largest remaining slice
+ *   is split at the position it has reached (its last record's `created_at`): it stops there,
+ *   a new slice takes the rest. So bursts (most records in a small part of the range) keep
+ *   every worker busy to the end.
+ * - Ordered output: the earliest slice's pages are handed out as they come; later slices
+ *   hold at most a few pages each (a budget of `concurrency x bufferPages` in all), then wait.
+ * - A 429 halves the limit of requests in flight; a run of successes grows it back by one,
+ *   never above `concurrency`. Each 429 itself waits as `Retry-After` says (the request core).
+ * - Positions are `(from, skip, to)`: the slice's records from `from` on, minus the first
+ *   `skip` (those at `from` already delivered). A resume cursor (`fs-partition:...`) lists
+ *   the positions of every part not yet delivered.
+ */
+import { FilesError, PaginationError } from '../errors/index.js';
+import type { Demand } from '../pagination/page-pump.js';
+import type { Page } from '../pagination/types.js';
+
+/** Options of a partitioned listing (`{ partition }` of a list call). */
+export interface PartitionOptions {
+  /** Start of the range: records with `created_at >= since`. */
+  since: Date | string | number;
+  /** End of the range (exclusive): records with `created_at < until`. Default: now. */
+  until?: Date | string | number;
+  /** Requests in flight at most (slices listed side by side). Default 4. */
+  concurrency?: number;
+  /** `true` (default): ascending `created_at`. `false`: in arrival order (no waiting for earlier slices). */
+  ordered?: boolean;
+  /** Pages each slice may hold ahead of the output, in ordered mode. Default 4. */
+  bufferPages?: number;
+}
+
+/** How an operation takes a time range, found from its parameters in the spec. */
+export interface TimeRangeParams {
+  /** `filter`: `filter_gteq[created_at]` and `filter_lt` (or `filter_lteq`); `start-end`: `start_at` / `end_at`. */
+  readonly style: 'filter' | 'start-end';
+  /** The upper bound parameter includes its value (`filter_lteq`, `end_at`): records at `to` are dropped client-side. */
+  readonly inclusiveEnd: boolean;
+  /** The operation can sort by `created_at` (`sort_by: { created_at: 'asc' }` is sent). */
+  readonly sortable: boolean;
+}
+
+/** What a partitioned listing needs of the operation. */
+export interface PartitionSource<T> {
+  /** One slice's listing: records with `from <= created_at < to` (the caller's range parameters), one page at a time. */
+  openSlice(from: number, to: number, signal: AbortSignal, onRetry: (status: number | string) => void): AsyncIterable<Page<T>>;
+  /** Name of the operation, for errors. */
+  readonly operation: string;
+}
+
+/** A part of the range not delivered yet: records of `[from, to)` minus the first `skip` at `from`. */
+export interface RangePosition {
+  readonly from: number;
+  readonly skip: number;
+  readonly to: number;
+}
+
+const TOKEN_PREFIX = 'fs-partition:';
+
+/** Writes positions as a resume cursor. */
+export function encodePartitionCursor(positions: readonly RangePosition[]): string {
+  const json = JSON.stringify({ v: 1, r: positions.map((p) => [p.from, p.skip, p.to]) });
+  return TOKEN_PREFIX + btoa(json).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Reads a resume cursor of a partitioned listing; `undefined` for a cursor that is not one. */
+export function parsePartitionCursor(cursor: string | undefined, since: number, until: number): RangePosition[] | undefined {
+  if (cursor === undefined) return undefined;
+  if (!cursor.startsWith(TOKEN_PREFIX)) throw new RangeError('startCursor: not the resume cursor of a partitioned listing (fs-partition:...)');
+  let data: { v?: unknown; r?: unknown };
+  try {
+    data = JSON.parse(atob(cursor.slice(TOKEN_PREFIX.length).replace(/-/g, '+').replace(/_/g, '/')));
+  } catch {
+    throw new RangeError('startCursor: the partition resume cursor is corrupt');
+  }
+  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+  if (data.v !== 1 || !Array.isArray(data.r)) throw new RangeError('startCursor: the partition resume cursor is corrupt');
+  const out: RangePosition[] = [];
+  for (const item of data.r as unknown[]) {
+    if (!Array.isArray(item) || item.length !== 3 || !item.every(ok)) throw new RangeError('startCursor: the partition resume cursor is corrupt');
+    const [from, skip, to] = item as [number, number, number];
+    if (from >= to || from < since || to > until) {
+      throw new RangeError('startCursor: the partition resume cursor is for another range (since/until changed?)');
+    }
+    out.push({ from, skip, to });
+  }
+  return out.sort((a, b) => a.from - b.from);
+}
+
+/** A time as epoch milliseconds. */
+export function timeOf(value: Date | string | number, name: string): number {
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`partition.${name}: not a date-time: ${String(value)}`);
+  return ms;
+}
+
+/**
+ * The time of a record, in ms: its `created_at`, or for history records (which the
+ * `start_at`/`end_at` range applies to) their `when`.
+ */
+function createdAt(record: unknown, operation: string): number {
+  const r = record as { created_at?: unknown; when?: unknown } | null;
+  const value = r?.created_at ?? r?.when;
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (!Number.isFinite(ms)) throw new FilesError(`${operation}: a record has no usable created_at (or when); a partitioned listing needs one`);
+  return ms;
+}
+
+const SECOND = 1000;
+
+/** Adjustable limit of requests in flight: halved on 429, grown by one after a run of successes. */
+class Permits {
+  #limit: number;
+  #inFlight = 0;
+  #successes = 0;
+  /** Counts halvings: a 429 to a request sent before the last one is the same congestion, already answered. */
+  #epoch = 0;
+  #waiting: (() => void)[] = [];
+  constructor(readonly max: number) {
+    this.#limit = max;
+  }
+  get limit(): number {
+    return this.#limit;
+  }
+  get available(): boolean {
+    return this.#inFlight < this.#limit;
+  }
+  /** Waits for a free place; resolves to the epoch the request is sent in (for `rateLimited`). */
+  async acquire(signal: AbortSignal): Promise<number> {
+    while (this.#inFlight >= this.#limit) {
+      signal.throwIfAborted();
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    this.#inFlight++;
+    return this.#epoch;
+  }
+  release(): void {
+    this.#inFlight--;
+    this.#wake();
+  }
+  /** A 429 to a request sent in `epoch`: halves the limit, unless a later halving already answered it. */
+  rateLimited(epoch: number): void {
+    this.#successes = 0;
+    if (epoch < this.#epoch) return;
+    this.#epoch++;
+    this.#limit = Math.max(1, Math.floor(this.#limit / 2));
+  }
+  succeeded(): void {
+    if (this.#limit >= this.max) return;
+    // "A run of successes": as many pages in a row as the limit allows at once, at least 4.
+    if (++this.#successes >= Math.max(4, this.#limit)) {
+      this.#limit++;
+      this.#successes = 0;
+      this.#wake();
+    }
+  }
+  wakeAll(): void {
+    this.#wake();
+  }
+  #wake(): void {
+    const all = this.#waiting.splice(0);
+    for (const wake of all) wake();
+  }
+}
+
+/** A page a slice fetched: its records (those of the slice) and their times. */
+interface Fetched<T> {
+  readonly items: T[];
+  readonly times: number[];
+}
+
+interface Slice<T> {
+  readonly id: number;
+  from: number;
+  /** End of the slice (exclusive); lowered when the slice is split. */
+  to: number;
+  /** Records at `from` to skip (delivered by an earlier run). */
+  skip: number;
+  /** Position reached: the records fetched so far end at `reachedAt` (with `reachedCount` records there). */
+  reachedAt: number;
+  reachedCount: number;
+  /** Records fetched so far (for the density estimate). */
+  fetched: number;
+  /** Pages fetched and not yet handed out, with their records' `created_at` in ms. */
+  readonly buffer: Fetched<T>[];
+  /** Position delivered: what a resume cursor says for this slice. */
+  delivered: { from: number; skip: number };
+  done: boolean;
+  /** The fetch loop waits here while its buffer is full (ordered mode). */
+  resume?: () => void;
+}
+
+/**
+ * The pages of a partitioned listing (the page source of a `Paginated`). Pages carry resume
+ * cursors (`fs-partition:...`) and `at(k)`, the resume cursor after their first `k` records.
+ */
+export async function* partitionedPages<T>(
+  source: PartitionSource<T>,
+  options: PartitionOptions & { startCursor?: string; signal?: AbortSignal; perPage?: number },
+  demand: Demand,
+): AsyncGenerator<Page<T>, void, undefined> {
+  const since = timeOf(options.since, 'since');
+  const until = options.until === undefined ? Date.now() : timeOf(options.until, 'until');
+  const concurrency = options.concurrency ?? 4;
+  const ordered = options.ordered ?? true;
+  const bufferPages = options.bufferPages ?? 4;
+  const perPage = options.perPage ?? 1000;
+  if (demand.limit === 0 || since >= until) return;
+
+  const controller = new AbortController();
+  const signals = [options.signal, demand.signal].filter((s): s is AbortSignal => s !== undefined);
+  const onAbort = (event: Event) => controller.abort((event.target as AbortSignal).reason);
+  for (const s of signals) {
+    s.throwIfAborted();
+    s.addEventListener('abort', onAbort, { once: true });
+  }
+  // Each slice gets a signal of its own, aborted with the listing's: one listener here, not one per slice.
+  const sliceControllers = new Set<AbortController>();
+  controller.signal.addEventListener('abort', () => {
+    for (const c of sliceControllers) c.abort(controller.signal.reason);
+  }, { once: true });
+  const permits = new Permits(concurrency);
+  const slices: Slice<T>[] = [];
+  let nextId = 0;
+  let failure: { error: unknown } | undefined;
+  /** Wakes the output loop when a page arrives, a slice ends or a failure happens. */
+  let wakeOutput: (() => void) | undefined;
+  const notify = () => {
+    const wake = wakeOutput;
+    wakeOutput = undefined;
+    wake?.();
+  };
+
+  // The parts to list: from a resume cursor, or the whole range; `unassigned` is what no slice covers yet.
+  const resumed = parsePartitionCursor(options.startCursor, since, until);
+  const pending: RangePosition[] = resumed ?? [];
+  let unassigned = resumed ? { from: until, to: until } : { from: since, to: until };
+  // Records and time span of the slices already finished: with the running ones, the density that sizes new slices.
+  let doneRecords = 0;
+  let doneSpan = 0;
+
+  const newSlice = (from: number, to: number, skip: number): Slice<T> => {
+    const slice: Slice<T> = { id: nextId++, from, to, skip, reachedAt: from, reachedCount: 0, fetched: 0, buffer: [], delivered: { from, skip }, done: false };
+    slices.push(slice);
+    slices.sort((a, b) => a.from - b.from);
+    void run(slice).catch((error: unknown) => {
+      failure ??= { error };
+      controller.abort(error);
+      notify();
+    });
+    return slice;
+  };
+
+  /** Width of a new slice: about `pages` pages at the density seen so far (a fraction of the range before any is seen). */
+  const widthFor = (pages: number): number => {
+    let records = doneRecords;
+    let span = doneSpan;
+    for (const s of slices) {
+      records += s.fetched;
+      span += (s.done ? s.to : s.reachedAt) - s.from;
+    }
+    // Nothing seen yet: a fraction of the range, and at least all the empty time covered so far
+    // (so a sparse range takes a few requests, not one per narrow slice).
+    if (records === 0) return Math.max(SECOND, Math.ceil((until - since) / (concurrency * 8)), span);
+    return Math.max(SECOND, Math.ceil((pages * perPage * span) / records));
+  };
+
+  const buffered = () => slices.reduce((n, s) => n + (s === slices[0] ? 0 : s.buffer.length), 0);
+  const active = () => slices.filter((s) => !s.done && !(ordered && s !== slices[0] && s.buffer.length >= bufferPages)).length;
+
+  /** Starts slices while requests may be added: pending parts, new ones from the unassigned range, or splits. */
+  const fill = (): void => {
+    while (!controller.signal.aborted && active() < permits.limit) {
+      if (ordered && buffered() >= concurrency * bufferPages) return;
+      const next = pending.shift();
+      if (next) {
+        newSlice(next.from, next.to, next.skip);
+        continue;
+      }
+      if (unassigned.from < unassigned.to) {
+        // Ordered: slices of about `bufferPages` pages, so that the slices listed ahead of the
+        // output fit their buffers. Arrival order: one slice per worker; splits balance the end.
+        const width = ordered ? widthFor(bufferPages) : Math.ceil((until - since) / concurrency);
+        const to = Math.min(unassigned.to, roundUp(unassigned.from + width));
+        newSlice(unassigned.from, to, 0);
+        unassigned = { from: to, to: unassigned.to };
+        continue;
+      }
+      if (!split()) return;
+    }
+  };
+
+  /** Splits the slice with the most time left at the middle of what it has left (of those that have shown a full page); false when none can be. */
+  const split = (): boolean => {
+    let best: Slice<T> | undefined;
+    let bestLeft = 0;
+    for (const s of slices) {
+      // Only a slice that has shown records is worth splitting (a full page of them at least):
+      // one that has shown none is likely sparse, and halves would cost requests for nothing.
+      if (s.done || s.fetched < perPage) continue;
+      const left = s.to - Math.max(s.reachedAt, s.from);
+      if (left > bestLeft) {
+        best = s;
+        bestLeft = left;
+      }
+    }
+    if (!best) return false;
+    const at = roundUp(Math.max(best.reachedAt, best.from) + bestLeft / 2);
+    if (at <= best.reachedAt || at <= best.from || at >= best.to) return false;
+    const to = best.to;
+    best.to = at;
+    newSlice(at, to, 0);
+    return true;
+  };
+
+  /** Lists one slice, page by page, under the limit of requests in flight. */
+  const run = async (slice: Slice<T>): Promise<void> => {
+    const own = new AbortController();
+    sliceControllers.add(own);
+    let epoch = 0; // of the request in flight
+    const pages = source.openSlice(slice.from, slice.to, own.signal, (reason) => {
+      if (reason === 429) permits.rateLimited(epoch);
+    });
+    const iterator = pages[Symbol.asyncIterator]();
+    let skip = slice.skip;
+    try {
+      while (!slice.done) {
+        while (ordered && slice !== slices[0] && slice.buffer.length >= bufferPages) {
+          await new Promise<void>((resolve) => (slice.resume = resolve));
+          controller.signal.throwIfAborted();
+        }
+        epoch = await permits.acquire(controller.signal);
+        let step: IteratorResult<Page<T>>;
+        try {
+          step = await iterator.next();
+        } finally {
+          permits.release();
+        }
+        controller.signal.throwIfAborted();
+        if (step.done) break;
+        permits.succeeded();
+        const items: T[] = [];
+        const times: number[] = [];
+        for (const record of step.value.items) {
+          const t = createdAt(record, source.operation);
+          if (t < slice.reachedAt) throw new PaginationError('cursor-loop', `${source.operation}: records are not in ascending created_at order; a partitioned listing needs them to be`);
+          if (t >= slice.to) {
+            slice.done = true; // the rest belongs to a later slice (a split, or an inclusive end)
+            break;
+          }
+          if (t === slice.from && skip > 0) {
+            skip--;
+            continue;
+          }
+          if (t === slice.reachedAt) slice.reachedCount++;
+          else {
+            slice.reachedAt = t;
+            slice.reachedCount = 1;
+          }
+          items.push(record);
+          times.push(t);
+        }
+        slice.fetched += items.length;
+        slice.buffer.push({ items, times });
+        notify();
+        fill();
+      }
+    } finally {
+      await iterator.return?.().catch(() => {});
+      sliceControllers.delete(own);
+    }
+    slice.done = true;
+    notify();
+    fill();
+  };
+
+  /**
+   * Positions not yet delivered, as of now. A finished slice with nothing left to hand out is
+   * complete (left out), unless it is `current`, whose page is being handed out.
+   */
+  const positions = (current?: Slice<T>): RangePosition[] => {
+    const out: RangePosition[] = [];
+    for (const s of slices) {
+      if (s.done && s.buffer.length === 0 && s !== current) continue;
+      out.push({ from: s.delivered.from, skip: s.delivered.skip, to: s.to });
+    }
+    for (const p of pending) out.push(p);
+    if (unassigned.from < unassigned.to) out.push({ from: unassigned.from, skip: 0, to: unassigned.to });
+    return out.filter((p) => p.from < p.to).sort((a, b) => a.from - b.from);
+  };
+
+  /** Moves a slice's delivered position past records at these times. */
+  const advance = (at: { from: number; skip: number }, times: readonly number[]): { from: number; skip: number } => {
+    let { from, skip } = at;
+    for (const t of times) {
+      if (t === from) skip++;
+      else {
+        from = t;
+        skip = 1;
+      }
+    }
+    return { from, skip };
+  };
+
+  /** A page handed out from `slice`, with resume cursors that count its records exactly. */
+  const handOut = (slice: Slice<T>, page: Fetched<T>): Page<T> => {
+    const start = slice.delivered;
+    const before = positions(slice);
+    const mine = (p: RangePosition) => p.from === start.from && p.skip === start.skip && p.to === slice.to;
+    const cursorAfter = (count: number): string | undefined => {
+      if (count >= page.items.length) return next;
+      const after = advance(start, page.times.slice(0, count));
+      return encodePartitionCursor(before.map((p) => (mine(p) ? { ...p, ...after } : p)));
+    };
+    slice.delivered = advance(start, page.times);
+    const rest = positions();
+    const next = rest.length ? encodePartitionCursor(rest) : undefined;
+    return { items: page.items, cursor: encodePartitionCursor(before), nextCursor: next, prevCursor: undefined, at: cursorAfter };
+  };
+
+  try {
+    fill();
+    while (true) {
+      if (failure) throw withResume(failure.error, positions());
+      controller.signal.throwIfAborted();
+      // Drop finished, emptied slices (complete); in ordered mode only from the head, in order.
+      for (let i = 0; i < slices.length; ) {
+        const s = slices[i]!;
+        if (s.done && s.buffer.length === 0) {
+          slices.splice(i, 1);
+          doneRecords += s.fetched;
+          doneSpan += s.to - s.from;
+        } else if (ordered) break;
+        else i++;
+      }
+      const from = ordered ? slices[0] : slices.find((s) => s.buffer.length > 0);
+      const page = from?.buffer.shift();
+      if (from && page) {
+        from.resume?.();
+        from.resume = undefined;
+        if (ordered) slices.forEach((s) => s.resume?.());
+        fill();
+        yield handOut(from, page);
+        continue;
+      }
+      if (slices.length === 0 && pending.length === 0 && unassigned.from >= unassigned.to) return;
+      fill();
+      await new Promise<void>((resolve) => {
+        wakeOutput = resolve;
+      });
+    }
+  } finally {
+    for (const s of signals) s.removeEventListener('abort', onAbort);
+    if (!controller.signal.aborted) controller.abort(new DOMException('listing stopped', 'AbortError'));
+    permits.wakeAll();
+    for (const s of slices) s.resume?.();
+  }
+}
+
+/** Rounds a time up to a whole second (records carry whole seconds; boundaries stay on them). */
+function roundUp(ms: number): number {
+  return Math.ceil(ms / SECOND) * SECOND;
+}
+
+/** Marks an error with the resume cursor of everything not delivered yet. */
+function withResume(error: unknown, rest: RangePosition[]): unknown {
+  if (error instanceof FilesError) error.resumeCursor = rest.length ? encodePartitionCursor(rest) : undefined;
+  return error;
+}

@@ -1,0 +1,229 @@
+// Partitioned listings: every record of [since, until) exactly once, in order (or in arrival
+// order), at slice boundaries too, with bursts balanced, 429s handled, and exact resumption.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { NetworkError, Paginated, RateLimitedError } from '../../src/index.js';
+import { partitionedPages, type PartitionOptions, type PartitionSource } from '../../src/partition/partition.js';
+import type { Page } from '../../src/pagination/types.js';
+
+interface Rec {
+  id: number;
+  created_at: string;
+}
+
+const T0 = Date.parse('2024-01-01T00:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** Records at whole seconds (several may share one), sorted; `id` is their position. */
+function records(seconds: readonly number[]): Rec[] {
+  return [...seconds].sort((a, b) => a - b).map((s, id) => ({ id, created_at: iso(T0 + s * 1000) }));
+}
+
+interface FakeOptions {
+  perPage?: number;
+  /** The upper bound includes `to` (start_at/end_at): the fake returns records at `to` too. */
+  inclusiveEnd?: boolean;
+  /** Fails the n-th page request (1-based) once, with this error. */
+  failOn?: Map<number, () => Error>;
+  /** Milliseconds each page takes. */
+  latencyMs?: number;
+  /** These page requests (1-based) are rate limited once: retried after a 429, as the request core does. */
+  rateLimitAt?: Set<number>;
+}
+
+/** A fake time-ranged list over `all`, recording every slice request. */
+function fakeSource(all: readonly Rec[], options: FakeOptions = {}) {
+  const perPage = options.perPage ?? 10;
+  const requests: { from: number; to: number; offset: number; inFlight: number }[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const source: PartitionSource<Rec> = {
+    operation: 'actionLogs.list',
+    openSlice(from, to, signal, onRetry) {
+      const inRange = all.filter((r) => {
+        const t = Date.parse(r.created_at);
+        return t >= from && (options.inclusiveEnd ? t <= to : t < to);
+      });
+      return {
+        async *[Symbol.asyncIterator](): AsyncGenerator<Page<Rec>> {
+          for (let offset = 0; offset < inRange.length || offset === 0; offset += perPage) {
+            signal.throwIfAborted();
+            inFlight++;
+            requests.push({ from, to, offset, inFlight });
+            const fail = options.failOn?.get(requests.length);
+            maxInFlight = Math.max(maxInFlight, inFlight);
+            try {
+              const limited = options.rateLimitAt?.has(requests.length);
+              if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+              // The 429 arrives with the response; the request core then retries the same request, which succeeds.
+              if (limited) onRetry(429);
+              if (fail) {
+                options.failOn!.delete(requests.length);
+                const error = fail();
+                if (error instanceof RateLimitedError) onRetry(429);
+                throw error;
+              }
+            } finally {
+              inFlight--;
+            }
+            yield { items: inRange.slice(offset, offset + perPage), cursor: undefined, nextCursor: undefined, prevCursor: undefined };
+            if (offset + perPage >= inRange.length) return;
+          }
+        },
+      };
+    },
+  };
+  return { source, requests, maxInFlight: () => maxInFlight };
+}
+
+const listing = (source: PartitionSource<Rec>, options: PartitionOptions & { startCursor?: string }) =>
+  new Paginated<Rec>((demand) => partitionedPages(source, { perPage: 10, ...options }, demand));
+
+const between = (all: readonly Rec[], since: number, until: number) =>
+  all.filter((r) => Date.parse(r.created_at) >= since && Date.parse(r.created_at) < until).map((r) => r.id);
+
+describe('partitioned listing: exactly once, in order', () => {
+  const all = records(Array.from({ length: 500 }, (_, i) => Math.floor(i / 3))); // 3 records on each second
+
+  for (const ordered of [true, false]) {
+    for (const concurrency of [1, 3, 8]) {
+      it(`every record of [since, until) once (${ordered ? 'ordered' : 'arrival order'}, concurrency ${concurrency})`, async () => {
+        const since = T0 + 17_000;
+        const until = T0 + 151_000;
+        const got = (await listing(fakeSource(all).source, { since, until, concurrency, ordered }).toArray()).map((r) => r.id);
+        const expected = between(all, since, until);
+        if (ordered) expect(got).toEqual(expected);
+        else expect([...got].sort((a, b) => a - b)).toEqual(expected);
+      });
+    }
+  }
+
+  it('records on a boundary second belong to exactly one slice, with an inclusive end parameter too', async () => {
+    for (const inclusiveEnd of [false, true]) {
+      const fake = fakeSource(all, { inclusiveEnd, perPage: 4 });
+      const got = (await listing(fake.source, { since: T0, until: T0 + 167_000, concurrency: 6 }).toArray()).map((r) => r.id);
+      expect(got).toEqual(between(all, T0, T0 + 167_000));
+      // Slices met on whole seconds that hold records: the boundaries were really exercised.
+      const boundaries = new Set(fake.requests.map((r) => r.from).filter((f) => f > T0));
+      expect(boundaries.size).toBeGreaterThan(3);
+      expect([...boundaries].every((b) => all.some((r) => Date.parse(r.created_at) === b))).toBe(true);
+    }
+  });
+
+  it('an empty range sends nothing; take(0) sends nothing', async () => {
+    const fake = fakeSource(all);
+    expect(await listing(fake.source, { since: T0, until: T0 }).toArray()).toEqual([]);
+    expect(await listing(fake.source, { since: T0, until: T0 + 100_000 }).take(0).toArray()).toEqual([]);
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('a sparse or empty range takes a few requests, not one per narrow slice', async () => {
+    const sparse = records([20_000]); // one record in 8 hours
+    const fake = fakeSource(sparse);
+    const got = await listing(fake.source, { since: T0, until: T0 + 8 * 3600_000, concurrency: 4 }).toArray();
+    expect(got.map((r) => r.id)).toEqual([0]);
+    expect(fake.requests.length).toBeLessThanOrEqual(16);
+  });
+
+  it('records out of created_at order are refused rather than silently mixed up', async () => {
+    const shuffled = [...all].reverse();
+    const error = await listing(fakeSource(shuffled).source, { since: T0, until: T0 + 200_000, concurrency: 1 }).toArray().catch((e: unknown) => e);
+    expect(String(error)).toMatch(/ascending created_at/);
+  });
+});
+
+describe('balance: bursts keep every worker busy', () => {
+  it('90% of the records in 5% of the range: the burst is split among the workers', async () => {
+    const seconds = [
+      ...Array.from({ length: 900 }, (_, i) => 500 + Math.floor(i / 18)), // 900 records in 50 s
+      ...Array.from({ length: 100 }, (_, i) => i * 10), // 100 records over 1,000 s
+    ];
+    const all = records(seconds);
+    const fake = fakeSource(all, { latencyMs: 2 });
+    const got = (await listing(fake.source, { since: T0, until: T0 + 1_000_000, concurrency: 8, ordered: false }).toArray()).map((r) => r.id);
+    expect([...got].sort((a, b) => a - b)).toEqual(all.map((r) => r.id));
+    // The burst [500 s, 550 s) was listed by several slices at once, not one chain.
+    const inBurst = new Set(fake.requests.filter((r) => r.from >= T0 + 500_000 && r.from < T0 + 550_000).map((r) => r.from));
+    expect(inBurst.size).toBeGreaterThanOrEqual(4);
+    expect(fake.maxInFlight()).toBe(8);
+    // Few requests wasted: at most 25% more than one chain would need.
+    expect(fake.requests.length).toBeLessThanOrEqual(Math.ceil((1000 / 10) * 1.25) + 8);
+  });
+});
+
+describe('rate limits: the limit of requests in flight adapts', () => {
+  it('halves on a 429 (once per burst of them) and grows back one at a time, never above the concurrency asked for', async () => {
+    const all = records(Array.from({ length: 4000 }, (_, i) => i));
+    const fake = fakeSource(all, { latencyMs: 2, rateLimitAt: new Set([60, 61, 62]) });
+    const got = await listing(fake.source, { since: T0, until: T0 + 4_000_000, concurrency: 8, ordered: false }).toArray();
+    expect(got).toHaveLength(4000);
+    const inFlight = fake.requests.map((r) => r.inFlight);
+    expect(Math.max(...inFlight.slice(0, 60))).toBe(8);
+    // Three 429s of one burst (requests sent before any came back) halve the limit once: 8 -> 4.
+    const drop = inFlight.findIndex((n, i) => i > 60 && n < 8);
+    expect(inFlight[drop]).toBe(4);
+    // Runs of successes grow it back one at a time, to 8 and never beyond.
+    const after = inFlight.slice(drop, drop + 40);
+    for (let i = 1; i < after.length; i++) expect(after[i]! - after[i - 1]!).toBeGreaterThanOrEqual(0);
+    for (let i = 1; i < after.length; i++) expect(after[i]! - after[i - 1]!).toBeLessThanOrEqual(1);
+    expect(Math.max(...inFlight.slice(drop + 40))).toBe(8);
+    expect(Math.max(...inFlight)).toBe(8);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Resume: a failure or a stop at any point, then the resume cursor: the rest, once each.
+
+describe('property: run 1 + the resumed runs = the whole range, once each (in order when ordered)', () => {
+  it('for any timestamps, concurrency, order, failures and stops', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 120 }), { minLength: 0, maxLength: 300 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.boolean(),
+        fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { maxLength: 3 }),
+        fc.array(fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 7 }),
+        async (seconds, concurrency, ordered, failures, stops, perPage) => {
+          const all = records(seconds);
+          const since = T0;
+          const until = T0 + 121_000;
+          const failOn = new Map(failures.map((n) => [n, () => new NetworkError('connection reset')] as const));
+          const fake = fakeSource(all, { failOn, perPage, latencyMs: Number(process.env.PROP_LATENCY ?? 0) });
+          const got: number[] = [];
+          let startCursor: string | undefined;
+          for (let run = 0; ; run++) {
+            expect(run).toBeLessThan(60);
+            const stopAfter = stops[run];
+            const chain = listing(fake.source, { since, until, concurrency, ordered, startCursor });
+            try {
+              if (stopAfter === undefined) {
+                for await (const r of chain) got.push(r.id);
+                break;
+              }
+              // Stop inside a page: take() then resume from the last page's nextCursor.
+              let last: string | undefined = startCursor;
+              let n = 0;
+              for await (const page of chain.take(stopAfter).pages()) {
+                got.push(...page.items.map((r) => r.id));
+                n += page.items.length;
+                last = page.nextCursor;
+              }
+              if (last === undefined) break;
+              startCursor = last;
+              if (n === 0) break;
+            } catch (error) {
+              if (!(error instanceof NetworkError)) throw error;
+              startCursor = error.resumeCursor;
+              if (startCursor === undefined) break;
+            }
+          }
+          const expected = between(all, since, until);
+          if (ordered) expect(got).toEqual(expected);
+          else expect([...got].sort((a, b) => a - b)).toEqual(expected);
+        },
+      ),
+      { numRuns: Number(process.env.PROP_RUNS ?? 150) },
+    );
+  }, 60_000);
+});
