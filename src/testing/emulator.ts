@@ -1,5 +1,7 @@
 import type { HttpHandler } from 'msw';
 import { normalizeSeed } from './data/hash.js';
+import { operations, rangeFilterFields } from './data/spec-facts.js';
+import type { Timeline } from './data/timeline.js';
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options.js';
 import type { FaultOptions } from './server/faults.js';
 import { mswHandlers } from './server/msw.js';
@@ -37,6 +39,17 @@ export interface Emulator {
   readonly stats: EmulatorStats;
   /** Clears `requests` and `stats`. */
   resetLog(): void;
+  /**
+   * When the records of a log happened, to compute the expected answer of a time range:
+   * `'actionLogs'`, `'history'`, or the namespace of another list that accepts a
+   * `created_at` range (e.g. `'apiRequestLogs'`, whose `listSize` records follow the
+   * `actionLogTimes` layout). Throws a `RangeError` for any other name.
+   *
+   * @example
+   * const t = emulator.timeline('actionLogs');
+   * const expected = t.countBetween(Date.parse('2024-01-02T00:00:00Z'), Date.parse('2024-01-03T00:00:00Z'));
+   */
+  timeline(namespace: string): Timeline;
 }
 
 /**
@@ -81,5 +94,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return pipeline.log.stats;
     },
     resetLog: () => pipeline.log.reset(),
+    timeline(namespace) {
+      const { timelines } = pipeline.site;
+      if (namespace === 'actionLogs' || namespace === 'history') return timelines[namespace];
+      const timed = operations.some((op) => op.namespace === namespace && op.paginated && Object.keys(rangeFilterFields(op, 'created_at')).length > 0);
+      if (timed) return timelines.lists;
+      throw new RangeError(`emulator.timeline: ${namespace} has no list with a created_at range`);
+    },
   };
 }

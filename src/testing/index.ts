@@ -5,6 +5,7 @@
  */
 export { createEmulator, type Emulator } from './emulator.js';
 export type { EmulatorOptions, FileSizeOptions, ResolvedOptions } from './options.js';
+export type { BurstLayout, TimeLayout, Timeline } from './data/timeline.js';
 export type { FaultKind, FaultOptions } from './server/faults.js';
 export type { EmulatorStats, RequestKind, RequestLogEntry } from './server/request-log.js';
 export type { EmulatorServer, ListenOptions } from './server/node-server.js';

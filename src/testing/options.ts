@@ -1,3 +1,4 @@
+import { checkLayout, type TimeLayout } from './data/timeline.js';
 import type { FaultOptions } from './server/faults.js';
 
 /** Sizes of the synthetic files: uniform in `[min, max]` bytes, with a share of empty files. */
@@ -40,6 +41,16 @@ export interface EmulatorOptions {
   history?: number;
   /** Number of action log records (`/action_logs`). Default 1000. */
   actionLogs?: number;
+  /**
+   * How action logs' `created_at` are spread over their span (`actionLogs` × 5 s from
+   * `2024-01-01T00:00:05Z`), and those of every other list that accepts a `created_at`
+   * range: `'uniform'` (one record every 5 s), or `{ burst: { share, width, at? } }`
+   * (`share` of the records in a window of `width` of the span; many on the same second).
+   * Always non-decreasing in the id. Default `'uniform'`. See `emulator.timeline()`.
+   */
+  actionLogTimes?: TimeLayout;
+  /** The same for history (`when` and `created_at`; `history` × 10 s from `2024-01-01T00:00:10Z`). Default `'uniform'`. */
+  historyTimes?: TimeLayout;
   /** Records answered by every other paginated operation, derived from its spec example. Default 25. */
   listSize?: number;
   /** `partsize` of upload parts, in bytes. Default 5 MiB. */
@@ -50,6 +61,14 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Fault injection from the first request on; change later with `emulator.setFaults`. */
   faults?: FaultOptions;
+  /**
+   * At most this many API requests in flight at once: one more is answered at once (after
+   * the latency) with `429 rate-limited/too-many-concurrent-requests` and `Retry-After`,
+   * as a real rate limit. Presigned URLs and control paths are not limited. Default: no limit.
+   */
+  maxConcurrent?: number;
+  /** `Retry-After` of the `429`s of `maxConcurrent`, in seconds (or any header value); `null` sends none. Default 1. */
+  concurrencyRetryAfter?: number | string | null;
   /** How many recent requests `emulator.requests` keeps. Default 1000. */
   requestLogLimit?: number;
 }
@@ -70,11 +89,16 @@ export interface ResolvedOptions {
   readonly fileSize: Required<FileSizeOptions>;
   readonly history: number;
   readonly actionLogs: number;
+  readonly actionLogTimes: TimeLayout;
+  readonly historyTimes: TimeLayout;
   readonly listSize: number;
   readonly uploadPartSize: number;
   readonly urlTtlSeconds: number;
   readonly now: () => number;
   readonly faults: FaultOptions;
+  /** `undefined`: no limit. */
+  readonly maxConcurrent: number | undefined;
+  readonly concurrencyRetryAfter: number | string | null;
   readonly requestLogLimit: number;
 }
 
@@ -107,11 +131,15 @@ export function resolveOptions(options: EmulatorOptions, normalizeSeed: (seed: n
     },
     history: count(options.history, 1000, 'history'),
     actionLogs: count(options.actionLogs, 1000, 'actionLogs'),
+    actionLogTimes: checkLayout(options.actionLogTimes, 'actionLogTimes'),
+    historyTimes: checkLayout(options.historyTimes, 'historyTimes'),
     listSize: count(options.listSize, 25, 'listSize'),
     uploadPartSize: count(options.uploadPartSize, 5 * 1024 * 1024, 'uploadPartSize', 1),
     urlTtlSeconds: count(options.urlTtlSeconds, 60, 'urlTtlSeconds', 1),
     now: options.now ?? Date.now,
     faults: options.faults ?? {},
+    maxConcurrent: options.maxConcurrent === undefined ? undefined : count(options.maxConcurrent, 0, 'maxConcurrent', 1),
+    concurrencyRetryAfter: options.concurrencyRetryAfter === undefined ? 1 : options.concurrencyRetryAfter,
     requestLogLimit: count(options.requestLogLimit, 1000, 'requestLogLimit'),
   };
 }

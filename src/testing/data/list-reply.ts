@@ -3,7 +3,8 @@ import { jsonTextReply, type Reply } from '../server/reply.js';
 import { ByteWriter, releaseBuffer } from './byte-writer.js';
 import { Collection } from './collection.js';
 import type { CursorCodec } from './cursor.js';
-import { clauseMatches, parseListQuery, type ListCapabilities, type ListQuery } from './list-query.js';
+import { splitRange } from './id-range.js';
+import { clauseMatches, parseListQuery, type FilterClause, type ListCapabilities, type ListQuery } from './list-query.js';
 import { idOrder, SortedIndexes, type OrderedView } from './ordering.js';
 import { readPage, type PageResult } from './paging.js';
 import type { FieldDeriver, TemplateSource } from './template.js';
@@ -13,7 +14,11 @@ export interface ListableCollection {
   readonly collection: Collection;
   readonly indexes: SortedIndexes;
   readonly capabilities: ListCapabilities;
-  /** Sort fields whose values grow with the id: served from the id order, without an index. */
+  /**
+   * Fields whose values never decrease as the id grows (`created_at` of logs): sorting by
+   * one is served from the id order, without an index, and a range filter on one
+   * (`filter_gt`/`gteq`/`lt`/`lteq`, history's `start_at`/`end_at`) by binary search.
+   */
   readonly monotonicFields?: readonly string[];
 }
 
@@ -36,20 +41,31 @@ function viewFor(listable: ListableCollection, query: ListQuery): OrderedView {
   return listable.indexes.view(sortField, descending);
 }
 
-/** Reads the page a request asks for. `extra` adds a match on operation-specific parameters. */
+/**
+ * Reads the page a request asks for. `extra` adds a match on operation-specific parameters;
+ * `clauses` adds filter clauses the query string does not carry (history's `start_at` and
+ * `end_at`). Range clauses on a monotonic field become a window of the view found by
+ * binary search (see `splitRange`); the others are matched record by record.
+ */
 export function listPage(
   listable: ListableCollection,
   params: Params,
   codec: CursorCodec,
   extra?: (id: number) => boolean,
+  clauses: readonly FilterClause[] = [],
 ): PageResult {
   const query = parseListQuery(params, listable.capabilities, codec);
   const { collection } = listable;
-  const clauses = query.filters;
+  const view = viewFor(listable, query);
+  const all = clauses.length === 0 ? query.filters : [...query.filters, ...clauses];
+  const split = view.positionsOf ? splitRange(collection, listable.monotonicFields ?? [], all) : { rest: all, probes: 0 };
+  const rest = split.rest;
   const filterMatch =
-    clauses.length === 0 ? undefined : (id: number) => clauses.every((c) => clauseMatches(c, collection.field(id, c.field)));
+    rest.length === 0 ? undefined : (id: number) => rest.every((c) => clauseMatches(c, collection.field(id, c.field)));
   const match = filterMatch && extra ? (id: number) => extra(id) && filterMatch(id) : (filterMatch ?? extra);
-  return readPage({ view: viewFor(listable, query), order: query.order, perPage: query.perPage, cursor: query.cursor, match });
+  const window = split.interval && view.positionsOf!(split.interval.first, split.interval.end);
+  const page = readPage({ view, order: query.order, perPage: query.perPage, cursor: query.cursor, match, window });
+  return split.probes === 0 ? page : { ...page, examined: page.examined + split.probes };
 }
 
 /** The `X-Files-Cursor-*` headers of a page (next in both the current and the legacy header). */
@@ -88,8 +104,9 @@ export function listReply(
   params: Params,
   codec: CursorCodec,
   extra?: (id: number) => boolean,
+  clauses?: readonly FilterClause[],
 ): Reply {
-  const page = listPage(listable, params, codec, extra);
+  const page = listPage(listable, params, codec, extra, clauses);
   const { collection } = listable;
   const out = new ByteWriter(Math.max(1024, page.ids.length * estimateSize(listable)));
   out.byte(0x5b);
@@ -106,6 +123,7 @@ export function listReply(
     headers: { 'content-type': JSON_TYPE, ...cursorHeaders(page, codec) },
     body,
     release: () => releaseBuffer(body),
+    examined: page.examined,
   };
 }
 

@@ -14,6 +14,11 @@ export interface OrderedView {
   keyOf(id: number): SortKey;
   /** The first position whose key is at or after `key` in this order, and whether it is `key` itself. */
   locate(key: SortKey): { position: number; exact: boolean };
+  /**
+   * Views in id order only: the positions `[from, to)` that hold ids `[first, end)`, so a
+   * listing can read an id interval (a time range) without scanning to it.
+   */
+  positionsOf?(first: number, end: number): { from: number; to: number };
 }
 
 /** Compares two sort values: `null` first, then booleans, numbers, strings. */
@@ -50,6 +55,11 @@ export function idOrder(collection: Collection, descending: boolean, field?: str
       const exact = Number.isInteger(id) && id >= 1 && id <= max;
       const raw = descending ? max - id : id - 1;
       return { position: Math.min(Math.max(raw, 0), max), exact };
+    },
+    positionsOf: (first, end) => {
+      const lo = Math.min(Math.max(first, 1), max + 1);
+      const hi = Math.min(Math.max(end, lo), max + 1);
+      return descending ? { from: max + 1 - hi, to: max + 1 - lo } : { from: lo - 1, to: hi - 1 };
     },
   };
 }

@@ -13,6 +13,12 @@ import { createUsers } from '../resources/users.js';
 import { CursorCodec } from './cursor.js';
 import { hash3, Salt } from './hash.js';
 import type { ListableCollection } from './list-reply.js';
+import { createTimeline, type Timeline } from './timeline.js';
+
+/** Spacing in ms of uniformly laid out action logs (and of the records of other time-ranged lists). */
+export const ACTION_LOG_STEP_MS = 5_000;
+/** Spacing in ms of uniformly laid out history records. */
+export const HISTORY_STEP_MS = 10_000;
 
 /** The emulated site: every collection and store, shared by all route handlers and front ends. */
 export interface Site {
@@ -34,6 +40,8 @@ export interface Site {
   readonly sessions: Map<string, number>;
   /** Secret that keys cursor checksums and URL signatures. */
   readonly secret: number;
+  /** When derived records happened: action logs, history, and the other lists that accept a `created_at` range (`listSize` records each). */
+  readonly timelines: { readonly actionLogs: Timeline; readonly history: Timeline; readonly lists: Timeline };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -54,6 +62,11 @@ export function buildSite(options: ResolvedOptions): Site {
     uploads: new UploadSessions(secret),
     extraKeys: new Map(),
     sessions: new Map(),
+    timelines: {
+      actionLogs: createTimeline(options.actionLogs, ACTION_LOG_STEP_MS, options.actionLogTimes),
+      history: createTimeline(options.history, HISTORY_STEP_MS, options.historyTimes),
+      lists: createTimeline(options.listSize, ACTION_LOG_STEP_MS, options.actionLogTimes),
+    },
   } as Partial<Mutable<Site>>;
   const full = site as Mutable<Site>;
   full.users = createUsers(full);

@@ -4,17 +4,22 @@ import { interfaces, pick } from '../data/names.js';
 import type { Site } from '../data/site.js';
 import { modelExample } from '../data/spec-facts.js';
 import { TemplateSource } from '../data/template.js';
-import { EPOCH_MS, isoSeconds } from '../data/time.js';
+import { isoSeconds } from '../data/time.js';
 import type { RouteDef } from '../server/routing.js';
 import { eventBits, folderOf, ipOf } from './history.js';
 
-/** Action log records: `created_at` grows with the (internal) id; filters on folder, path, user, time. */
+/**
+ * Action log records: `created_at` never decreases as the (internal) id grows (see
+ * `site.timelines.actionLogs`), so a `created_at` range is answered by binary search;
+ * filters on folder, path, user, time.
+ */
 export function createActionLogs(site: Site): ListableCollection {
   const bits = eventBits(site, Salt.actionLog);
   const moves = (id: number) => bits(id).action === 'move' || bits(id).action === 'copy';
+  const timeline = site.timelines.actionLogs;
   const source = new TemplateSource(site.options.actionLogs, modelExample('ActionLog'), {
     action: (id) => bits(id).action,
-    created_at: (id) => isoSeconds(EPOCH_MS + id * 5_000),
+    created_at: (id) => isoSeconds(timeline.timeOf(id)),
     destination: (id) => (moves(id) ? `${bits(id).path}.${bits(id).action === 'move' ? 'moved' : 'copy'}` : null),
     failure_type: () => null,
     folder: (id) => folderOf(bits(id).path),
@@ -39,7 +44,7 @@ export function createActionLogs(site: Site): ListableCollection {
       filter_lt: ['created_at'],
       filter_lteq: ['created_at'],
     },
-  });
+  }, {}, ['created_at']);
 }
 
 /** Route of `/action_logs`. */

@@ -1,7 +1,8 @@
 import { listReply, listable, type ListableCollection } from '../data/list-reply.js';
 import type { Site } from '../data/site.js';
-import { operationExample, operationId, operations, type ApiOperationInfo } from '../data/spec-facts.js';
+import { operationExample, operationId, operations, rangeFilterFields, type ApiOperationInfo } from '../data/spec-facts.js';
 import { TemplateSource } from '../data/template.js';
+import { isoSeconds } from '../data/time.js';
 import { emptyReply, jsonReply } from '../server/reply.js';
 import type { RouteDef } from '../server/routing.js';
 
@@ -19,11 +20,28 @@ function statusOf(op: ApiOperationInfo, example: unknown): number {
   return op.httpMethod === 'POST' && !isAction && !op.path.startsWith('/file_actions/begin_upload') ? 201 : 200;
 }
 
-/** `listSize` records derived from an operation's example, with ids 1..listSize (when the example has an id). */
+/**
+ * `listSize` records derived from an operation's example, with ids 1..listSize (when the
+ * example has an id). A list that accepts a `created_at` range (the logs, messages,
+ * events...) derives `created_at` from `site.timelines.lists` (the `actionLogTimes`
+ * layout, non-decreasing in the id) and answers the range by binary search (a range on
+ * another field compares with the example's value); its other filters and sorts are ignored.
+ */
 function exampleList(site: Site, op: ApiOperationInfo): ListableCollection {
   const example = (operationExample(op) ?? {}) as Record<string, unknown>;
   const derive: Record<string, (id: number) => unknown> = 'id' in example ? { id: (id) => id } : {};
-  return listable(new TemplateSource(site.options.listSize, example, derive), { perPageMax: op.perPageMax ?? 10_000 });
+  const filterFields = rangeFilterFields(op, 'created_at');
+  const timed = Object.keys(filterFields).length > 0;
+  if (timed) {
+    const timeline = site.timelines.lists;
+    derive['created_at'] = (id) => isoSeconds(timeline.timeOf(id));
+  }
+  return listable(
+    new TemplateSource(site.options.listSize, example, derive),
+    { perPageMax: op.perPageMax ?? 10_000, ...(timed ? { filterFields } : {}) },
+    {},
+    timed ? ['created_at'] : [],
+  );
 }
 
 /**

@@ -5,13 +5,11 @@ import { historyActions, interfaces, pick } from '../data/names.js';
 import type { Site } from '../data/site.js';
 import { modelExample } from '../data/spec-facts.js';
 import { TemplateSource } from '../data/template.js';
-import { EPOCH_MS, isoSeconds } from '../data/time.js';
+import type { FilterClause } from '../data/list-query.js';
+import { isoSeconds } from '../data/time.js';
 import { fail } from '../server/errors.js';
 import { stringParam, type Params } from '../server/params.js';
 import type { RouteDef } from '../server/routing.js';
-
-/** Seconds between two derived history records (their `when` grows with the id). */
-const STEP_MS = 10_000;
 
 /** One derived history event: who did what to which file. */
 export interface EventBits {
@@ -72,10 +70,12 @@ export function createHistory(site: Site): ListableCollection {
     return user === null ? null : (site.users.collection.field(user, 'username') ?? null);
   };
   const moves = (id: number) => bits(id).action === 'move' || bits(id).action === 'copy';
+  const timeline = site.timelines.history;
+  const when = (id: number) => isoSeconds(timeline.timeOf(id));
   const source = new TemplateSource(site.options.history, modelExample('Action'), {
     id: (id) => id,
     path: (id) => bits(id).path,
-    when: (id) => isoSeconds(EPOCH_MS + id * STEP_MS),
+    when,
     destination: (id) => (moves(id) ? `${bits(id).path}.${bits(id).action === 'move' ? 'moved' : 'copy'}` : null),
     display: (id) => `${username(id) ?? 'someone'} ${bits(id).action} ${bits(id).path}`.trim(),
     ip: (id) => ipOf(bits(id).hash, id),
@@ -88,7 +88,7 @@ export function createHistory(site: Site): ListableCollection {
     failure_type: () => 'none',
     interface: (id) => pick(interfaces, bits(id).hash >>> 12),
   }, {
-    created_at: (id) => isoSeconds(EPOCH_MS + id * STEP_MS),
+    created_at: when,
     folder: (id) => folderOf(bits(id).path),
   });
   return listable(source, {
@@ -98,30 +98,31 @@ export function createHistory(site: Site): ListableCollection {
   }, {}, ['created_at']);
 }
 
-/** A match on `start_at` / `end_at` (inclusive), or `undefined` when neither is given. */
-function timeWindow(site: Site, params: Params): ((id: number) => boolean) | undefined {
+/** The earliest and latest instants an ISO filter value can name (years 0001 to 9999). */
+const MIN_MS = Date.parse('0001-01-01T00:00:00Z');
+const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * `start_at` / `end_at` (both inclusive) as filter clauses on `created_at` (the same instant
+ * as `when`), so the listing answers them by binary search like any time range.
+ */
+function timeWindow(params: Params): FilterClause[] {
   const start = stringParam(params, 'start_at');
   const end = stringParam(params, 'end_at');
-  if (!start && !end) return undefined;
-  const from = start ? Date.parse(start) : -Infinity;
-  const to = end ? Date.parse(end) : Infinity;
-  if (Number.isNaN(from) || Number.isNaN(to)) fail(400, 'bad-request/datetime-parse', 'start_at and end_at must be date-times.');
-  const { collection } = site.history;
-  return (id) => {
-    const when = Date.parse(String(collection.field(id, 'when')));
-    return when >= from && when <= to;
-  };
-}
-
-function both(a?: (id: number) => boolean, b?: (id: number) => boolean): ((id: number) => boolean) | undefined {
-  return a && b ? (id) => a(id) && b(id) : (a ?? b);
+  const clauses: FilterClause[] = [];
+  for (const [name, value, operator] of [['start_at', start, 'filter_gteq'], ['end_at', end, 'filter_lteq']] as const) {
+    if (!value) continue;
+    const ms = Date.parse(value);
+    if (Number.isNaN(ms)) fail(400, 'bad-request/datetime-parse', `${name} must be a date-time.`);
+    clauses.push({ operator, field: 'created_at', value: new Date(Math.min(Math.max(ms, MIN_MS), MAX_MS)).toISOString() });
+  }
+  return clauses;
 }
 
 /** Routes of `/history`: the whole site, a folder (recursively), a file, a user, logins. */
 export function historyRoutes(site: Site): RouteDef[] {
   const { collection } = site.history;
-  const list = (params: Params, match?: (id: number) => boolean) =>
-    listReply(site.history, params, site.codec, both(match, timeWindow(site, params)));
+  const list = (params: Params, match?: (id: number) => boolean) => listReply(site.history, params, site.codec, match, timeWindow(params));
   const pathOf = (id: number) => toComparable(String(collection.field(id, 'path')));
   return [
     { method: 'GET', path: '/history', handle: ({ params }) => list(params) },

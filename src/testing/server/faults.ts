@@ -25,8 +25,11 @@ export interface FaultOptions {
   maxConsecutive?: number;
 }
 
-/** The kinds of injected faults. */
-export type FaultKind = 'rate-limited' | 'server-error' | 'unavailable' | 'connection-reset' | 'truncated-body';
+/**
+ * The kinds of injected faults, and `concurrency-limited`: a `429` sent because more than
+ * `maxConcurrent` API requests were in flight (a limit, not a random draw).
+ */
+export type FaultKind = 'rate-limited' | 'server-error' | 'unavailable' | 'connection-reset' | 'truncated-body' | 'concurrency-limited';
 
 /** The decision for one request. */
 export interface FaultDraw {
@@ -40,7 +43,7 @@ export interface FaultDraw {
   readonly cutAt: number;
 }
 
-const KINDS: readonly [FaultKind, keyof FaultOptions][] = [
+const KINDS: readonly [Exclude<FaultKind, 'concurrency-limited'>, keyof FaultOptions][] = [
   ['rate-limited', 'rateLimited'],
   ['server-error', 'serverError'],
   ['unavailable', 'unavailable'],

@@ -42,6 +42,8 @@ export class RequestPipeline {
   readonly faults: FaultInjector;
   readonly log: RequestLog;
   readonly #router: Router;
+  /** API requests admitted and not yet answered. */
+  #inFlight = 0;
 
   constructor(options: ResolvedOptions) {
     this.site = buildSite(options);
@@ -65,29 +67,46 @@ export class RequestPipeline {
       return reply;
     }
     const draw = this.faults.draw();
-    let match: RouteMatch | EmulatorApiError;
+    // Decided on arrival, before any await: of requests that arrive together, the first
+    // `maxConcurrent` are served and the others limited, whatever the front end.
+    const max = this.site.options.maxConcurrent;
+    const limited = max !== undefined && this.#inFlight >= max;
+    if (!limited) this.log.inFlight(++this.#inFlight);
     try {
-      match = this.#router.match(call.method, pathname.slice(API_PREFIX.length));
-    } catch (error) {
-      if (!(error instanceof EmulatorApiError)) throw error;
-      match = error;
-    }
-    if (draw.latencyMs > 0) await delay(draw.latencyMs);
-    let reply = this.#injected(draw);
-    let fault: FaultKind | undefined = reply ? draw.kind : undefined;
-    if (!reply) {
-      reply = await this.#api(call, match, draw.sequence);
-      if (draw.kind === 'truncated-body') {
-        const truncated = truncate(reply, draw.cutAt);
-        if (truncated) {
-          reply = truncated;
-          fault = draw.kind;
+      let match: RouteMatch | EmulatorApiError;
+      try {
+        match = this.#router.match(call.method, pathname.slice(API_PREFIX.length));
+      } catch (error) {
+        if (!(error instanceof EmulatorApiError)) throw error;
+        match = error;
+      }
+      if (draw.latencyMs > 0) await delay(draw.latencyMs);
+      let reply = limited ? this.#concurrencyLimited(draw.sequence) : this.#injected(draw);
+      let fault: FaultKind | undefined = limited ? 'concurrency-limited' : reply ? draw.kind : undefined;
+      if (!reply) {
+        reply = await this.#api(call, match, draw.sequence);
+        if (draw.kind === 'truncated-body') {
+          const truncated = truncate(reply, draw.cutAt);
+          if (truncated) {
+            reply = truncated;
+            fault = draw.kind;
+          }
         }
       }
+      const operation = match instanceof EmulatorApiError ? undefined : match.operation;
+      this.#record(call, reply, 'api', fault, operation ? operationId(operation) : undefined);
+      return reply;
+    } finally {
+      if (!limited) this.#inFlight--;
     }
-    const operation = match instanceof EmulatorApiError ? undefined : match.operation;
-    this.#record(call, reply, 'api', fault, operation ? operationId(operation) : undefined);
-    return reply;
+  }
+
+  /** The `429` of a request beyond `maxConcurrent`. */
+  #concurrencyLimited(sequence: number): Reply {
+    const retryAfter = this.site.options.concurrencyRetryAfter;
+    const headers: Record<string, string> = retryAfter === null ? {} : { 'retry-after': String(retryAfter) };
+    const error = new EmulatorApiError(429, 'rate-limited/too-many-concurrent-requests', 'Too many concurrent requests. Please slow down.', headers);
+    return errorReply(error, this.#instance(sequence));
   }
 
   #injected(draw: FaultDraw): Reply | undefined {
@@ -168,6 +187,7 @@ export class RequestPipeline {
       fault,
       operation,
       kind,
+      ...(reply.examined === undefined ? {} : { examined: reply.examined }),
     });
   }
 }

@@ -22,6 +22,8 @@ export interface Reply {
   fault?: TransportFault;
   /** Called by front ends once the body has been written, so its buffer can be reused. */
   release?: () => void;
+  /** Listings: records looked at to answer (for the request log). */
+  examined?: number;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';

@@ -17,6 +17,12 @@ export interface RequestLogEntry {
   /** Operation id (`namespace.method`, e.g. `users.list`) for API requests that matched one. */
   readonly operation?: string;
   readonly kind: RequestKind;
+  /**
+   * Listings: records the emulator looked at to answer (the page, records skipped by
+   * filters, the look-ahead, binary-search probes of a time range). About `per_page` for a
+   * page of a time range, however long the log.
+   */
+  readonly examined?: number;
 }
 
 /** Counters over every request since the last reset. */
@@ -28,10 +34,12 @@ export interface EmulatorStats {
   byFault: Partial<Record<FaultKind, number>>;
   /** Keyed by operation id, e.g. `users.list`. */
   byOperation: Record<string, number>;
+  /** The most API requests in flight at once (being delayed or handled); `429`s of `maxConcurrent` are not counted in flight. */
+  peakInFlight: number;
 }
 
 function emptyStats(): EmulatorStats {
-  return { total: 0, byKind: { api: 0, download: 0, upload: 0, control: 0 }, byStatus: {}, byFault: {}, byOperation: {} };
+  return { total: 0, byKind: { api: 0, download: 0, upload: 0, control: 0 }, byStatus: {}, byFault: {}, byOperation: {}, peakInFlight: 0 };
 }
 
 /** A bounded log of recent requests plus counters. */
@@ -56,6 +64,11 @@ export class RequestLog {
     if (this.#limit === 0) return;
     this.#entries.push(entry);
     if (this.#entries.length >= this.#limit * 2) this.#entries = this.#entries.slice(-this.#limit);
+  }
+
+  /** Notes how many API requests are in flight now (for `peakInFlight`). */
+  inFlight(count: number): void {
+    if (count > this.#stats.peakInFlight) this.#stats.peakInFlight = count;
   }
 
   /** The most recent entries, oldest first. */
