@@ -6,6 +6,10 @@ export const ExitCode = {
   failure: 1,
   /** Bad usage: unknown command, option or operation, or an invalid parameter. */
   usage: 2,
+  /** Stopped by SIGINT (128 + 2), cleanly: output closed, checkpoint saved. */
+  interrupted: 130,
+  /** Stopped by SIGTERM (128 + 15), cleanly: output closed, checkpoint saved. */
+  terminated: 143,
 } as const;
 
 /** One of the {@link ExitCode} values. */

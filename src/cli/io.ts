@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { sameTerminal } from './progress/terminal.js';
 
 /** The process facilities the CLI uses; tests may pass their own. */
 export interface CliIo {
@@ -6,10 +7,15 @@ export interface CliIo {
   readonly stdout: Writable;
   /** Messages, errors and progress. */
   readonly stderr: Writable;
-  /** Environment (`FILESCOM_API_KEY`, `FILESCOM_BASE_URL`). */
+  /** Environment (`FILESCOM_API_KEY`, `FILESCOM_BASE_URL`, `FILES_STREAM_DEBUG`). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Whether stderr is a terminal (progress is drawn only then). */
   readonly stderrIsTTY: boolean;
+  /**
+   * Whether stdout writes to the same terminal as stderr: then a command that prints records
+   * on stdout (`ls`, `export` without `--out`) draws no progress line over them. Default false.
+   */
+  readonly stdoutIsStderrTerminal?: boolean;
 }
 
 /** The real process's streams and environment. */
@@ -19,5 +25,6 @@ export function processIo(): CliIo {
     stderr: process.stderr,
     env: process.env,
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdoutIsStderrTerminal: sameTerminal(process.stdout, process.stderr),
   };
 }

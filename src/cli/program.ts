@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { VERSION } from '../index.js';
+import { createRequire } from 'node:module';
 import { downloadCommand } from './commands/download.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
@@ -9,17 +9,21 @@ import { uploadCommand } from './commands/upload.js';
 import { cliSecrets } from './errors/redact.js';
 import type { CliIo } from './io.js';
 import { createMessageWriter, type MessageWriter } from './output/messages.js';
+import { usageLine } from './usage.js';
 
 /**
  * The `files-stream` command line: global options and every command. Commander never exits
  * the process: usage errors throw a `CommanderError` (see `runCli`), and all its output
- * goes through `messages` (help to stdout, usage errors and their help to stderr), redacted
+ * goes through `messages` (help to stdout; usage errors, each followed by one usage line, to stderr), redacted
  * and with control characters escaped, so its echo of a mistyped argument cannot show a key.
  *
  * @param messages The writer of everything but data. Default: one over `io` hiding
  *   `FILESCOM_API_KEY` and `FILESCOM_SESSION_ID` (`runCli` passes one that also hides the
  *   credentials on its command line).
  */
+/** The package's version, read from its package.json (the library itself loads only when a command runs). */
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
 export function buildProgram(io: CliIo, messages: MessageWriter = createMessageWriter(io, cliSecrets([], io.env))): Command {
   const program = new Command('files-stream')
     .description('Stream Files.com listings to NDJSON, CSV or JSON; list, download and upload files.')
@@ -31,12 +35,13 @@ export function buildProgram(io: CliIo, messages: MessageWriter = createMessageW
       getOutHasColors: () => false,
       getErrHasColors: () => false,
     })
-    .showHelpAfterError()
     .configureHelp({ showGlobalOptions: true })
     .addOption(new Option('--api-key <key>', 'Files.com API key').env('FILESCOM_API_KEY'))
     .addOption(new Option('--base-url <url>', 'site URL (default https://app.files.com)').env('FILESCOM_BASE_URL'))
     .option('-q, --quiet', 'no progress, summary or warnings on stderr')
-    .addOption(new Option('--verbose', 'print each retry on stderr as it happens (operation, attempt, reason, wait); draws no progress line').conflicts('quiet'));
+    .addOption(
+      new Option('--verbose', 'log each request, response and retry (with its wait) on stderr, credentials hidden; draws no progress line (also FILES_STREAM_DEBUG=1)').conflicts('quiet'),
+    );
   for (const command of [
     exportCommand(io, messages),
     lsCommand(io, messages),
@@ -45,16 +50,20 @@ export function buildProgram(io: CliIo, messages: MessageWriter = createMessageW
     operationsCommand(io),
     emulatorCommand(io),
   ]) {
-    program.addCommand(inherit(command, program));
+    inherit(command, program);
   }
+  // Set last, once every option and argument is known: a usage error prints one usage line, not the whole help.
+  program.showHelpAfterError(usageLine(program));
   return program;
 }
 
-/** Gives a command built on its own the program's output, exit and help-after-error settings. */
+/**
+ * Gives a command built on its own the program's output, exit and help settings; after a
+ * usage error it prints its one usage line (see `usageLine`), not the whole help.
+ */
 function inherit(command: Command, program: Command): Command {
-  return command
-    .exitOverride()
-    .configureOutput(program.configureOutput())
-    .configureHelp(program.configureHelp())
-    .showHelpAfterError();
+  command.exitOverride().configureOutput(program.configureOutput()).configureHelp(program.configureHelp());
+  program.addCommand(command);
+  command.showHelpAfterError(usageLine(command));
+  return command;
 }

@@ -1,17 +1,17 @@
 import { CommanderError, type Command } from 'commander';
 import { CheckpointError } from './checkpoint/checkpoint-error.js';
 import { cliSecrets } from './errors/redact.js';
-import { reportError } from './errors/report-error.js';
 import { ExitCode, type ExitCodeValue } from './exit-code.js';
 import type { CliIo } from './io.js';
 import { createMessageWriter } from './output/messages.js';
 import { buildProgram } from './program.js';
+import { usageLine } from './usage.js';
 
 /**
  * Runs `files-stream` with `argv` (the arguments after the executable) and resolves to the
  * exit status: 0 done, 1 runtime error, 2 bad usage or an unusable checkpoint. Errors are
  * printed on stderr as `error: <message>`, then the Files.com error type and a hint when
- * there are any; usage errors are followed by the command's usage. Everything printed
+ * there are any; usage errors are followed by one line of the command's usage. Everything printed
  * outside the exported data goes through one writer that removes the API key and session
  * id (from the command line, even a mistyped option, and the environment) and escapes
  * control characters.
@@ -30,16 +30,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     return ExitCode.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // Commander printed the message (and the help) through `messages`; help and --version end with 0.
+      // Commander printed the message (and one usage line) through `messages`; help and --version end with 0.
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') return ExitCode.ok; // the reader went away
+    const { reportError } = await import('./errors/report-error.js');
     const report = reportError(err, [...cliSecrets(argv, io.env), program.opts<{ apiKey?: string }>().apiKey]);
     for (const line of report.lines) messages.line(line);
-    if (report.exitCode === ExitCode.usage && active !== program && !(err instanceof CheckpointError)) {
-      messages.line(`usage: files-stream ${active.name()} ${active.usage()}`);
-      messages.line(`(files-stream ${active.name()} --help for details)`);
-    }
+    if (report.exitCode === ExitCode.usage && active !== program && !(err instanceof CheckpointError)) messages.line(usageLine(active));
     return report.exitCode;
   }
 }

@@ -16,6 +16,25 @@ export interface ExportIdentity {
   readonly limit?: number;
   /** `--csv-raw`: CSV cells written without formula neutralisation. */
   readonly csvRaw?: boolean;
+  /** A time-range export (`--since`): the range as resolved. */
+  readonly range?: ExportRange;
+}
+
+/**
+ * The time range of an export by `created_at` (`--since`), as resolved on its first run: a
+ * rerun without `--until` resumes this same range (not one ending at its own "now"), and a
+ * rerun with another range, shard or order is refused. `--parallel` is not part of it: a
+ * resumed export may use more or fewer requests at once.
+ */
+export interface ExportRange {
+  /** `--since`, ISO 8601 UTC. */
+  readonly since: string;
+  /** `--until` as resolved (the first run's now when it was not given), ISO 8601 UTC. */
+  readonly until: string;
+  /** `--shard K/N`, when given. */
+  readonly shard?: string;
+  /** `--unordered`: records in arrival order rather than ascending `created_at`. */
+  readonly unordered?: boolean;
 }
 
 /**
@@ -58,6 +77,14 @@ export const exportIdentitySchema = z.strictObject({
   fields: z.array(z.string()).optional(),
   limit: z.int().min(1, 'must be an integer >= 1').optional(),
   csvRaw: z.boolean().optional(),
+  range: z
+    .strictObject({
+      since: z.iso.datetime(),
+      until: z.iso.datetime(),
+      shard: z.string().regex(/^\d+\/\d+$/, 'must be K/N').optional(),
+      unordered: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 /** The schema of a checkpoint file: strict (an unknown field is refused). */
@@ -110,6 +137,13 @@ export function exportDifferences(saved: ExportIdentity, now: ExportIdentity, pa
   differ('fields', saved.fields, now.fields, (v) => (Array.isArray(v) ? v.join(',') : 'all'));
   differ('limit', saved.limit, now.limit);
   differ('csv-raw', saved.csvRaw ?? false, now.csvRaw ?? false, (v) => (v ? 'on' : 'off'));
+  differ('since', saved.range?.since, now.range?.since);
+  differ('until', saved.range?.until, now.range?.until);
+  if (saved.range && now.range) {
+    differ('shard', saved.range.shard, now.range.shard, (v) => (v === undefined ? 'whole range' : String(v)));
+    const order = (range: ExportRange) => (range.unordered ? '--unordered' : 'ascending created_at');
+    differ('order', order(saved.range), order(now.range), String);
+  }
   return out;
 }
 

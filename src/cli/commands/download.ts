@@ -1,58 +1,29 @@
 import { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import { downloadTree, type DownloadTreeResult } from '../../index.js';
-import { commandClient, globalOptions, showProgress } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { positiveInt } from '../option-parsers.js';
 import type { MessageWriter } from '../output/messages.js';
-import { retriesPhrase } from '../retries.js';
-
-interface DownloadOptions {
-  concurrency?: number;
-}
-
-/** Raised when some files of a tree download failed or were refused (exit 1). */
-class IncompleteDownloadError extends Error {
-  override name = 'IncompleteDownloadError';
-}
+import type { DownloadOptions } from '../download/run-download.js';
 
 /**
- * `files-stream download <remote> <localDir>`: downloads a remote folder tree with bounded
- * concurrency; files already present and unchanged are skipped, so a rerun resumes. The
- * summary and the per-file error list go through `messages` (redacted, escaped, one line each).
+ * `files-stream download <remote> <local>`: downloads a remote folder tree with bounded
+ * concurrency (files already present and unchanged are skipped, so a rerun resumes), or one
+ * remote file. The summary and the per-file error list go through `messages` (redacted,
+ * escaped, one line each). A failed command removes the folders it made that are still empty.
+ *
+ * The remote path is listed as a folder first (no extra request for a tree); when Files.com
+ * answers that it is a file, that file is downloaded with `client.files.downloadToFile`
+ * (temporary file beside the target, size and checksums checked, renamed into place), to
+ * the place `fileTarget` picks (into a folder, or under a new name).
  */
 export function downloadCommand(io: CliIo, messages: MessageWriter): Command {
   return new Command('download')
-    .description('download a remote folder tree into a local folder (reruns skip unchanged files)')
-    .argument('<remote>', 'remote folder, / for the root')
-    .argument('<localDir>', 'local folder (created when missing)')
+    .description('download a remote folder tree into a local folder (reruns skip unchanged files), or one remote file')
+    .argument('<remote>', 'remote folder (/ for the root) or file')
+    .argument('<local>', 'for a folder: the local folder (made when missing); for a file: a folder to put it in (existing, ending in /, or a new name without an extension), else its new name (new-name.pdf)')
     .option('--concurrency <n>', 'files downloaded at once (default 4)', positiveInt)
-    .action(async (remote: string, localDir: string, options: DownloadOptions, command: Command) => {
-      const globals = globalOptions(command);
-      const { client, retries } = commandClient(globals, messages);
-      const bar = showProgress(io, globals)
-        ? new cliProgress.SingleBar({ format: 'download {value} files | {bytes} bytes | {duration_formatted}', stream: io.stderr as NodeJS.WritableStream, fps: 5 })
-        : undefined;
-      bar?.start(0, 0, { bytes: 0 });
-      let result: DownloadTreeResult;
-      try {
-        result = await downloadTree(client, remote, localDir, {
-          concurrency: options.concurrency ?? 4,
-          onProgress: (p) => bar?.update(p.downloaded + p.skipped, { bytes: p.bytes }),
-        });
-      } finally {
-        bar?.stop();
-      }
-      if (!globals.quiet) {
-        messages.line(
-          `downloaded ${result.downloaded} files (${result.bytes} bytes), skipped ${result.skipped}, refused ${result.refused}, failed ${result.failed}${retriesPhrase(retries.count)}`,
-        );
-      }
-      for (const { path, error } of result.errors.slice(0, 20)) {
-        messages.line(`  ${path}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      if (result.failed + result.refused > 0) {
-        throw new IncompleteDownloadError(`${result.failed + result.refused} of the tree's entries were not downloaded (rerun to retry the failed ones)`);
-      }
+    .action(async (remote: string, local: string, options: DownloadOptions, command: Command) => {
+      // Loaded when run, not for --help.
+      const { runDownload } = await import('../download/run-download.js');
+      await runDownload(io, messages, remote, local, options, command);
     });
 }

@@ -1,10 +1,8 @@
 import { Command } from 'commander';
 import { commandClient, globalOptions, showProgress } from '../global-options.js';
 import type { CliIo } from '../io.js';
-import { listFolder } from '../ls/list-folder.js';
 import { positiveInt } from '../option-parsers.js';
 import type { MessageWriter } from '../output/messages.js';
-import { streamSink } from '../output/stream-sink.js';
 
 interface LsOptions {
   recursive?: boolean;
@@ -19,18 +17,20 @@ interface LsOptions {
  */
 export function lsCommand(io: CliIo, messages: MessageWriter): Command {
   return new Command('ls')
-    .description('list a remote folder (names; folders end with /)')
-    .argument('<path>', 'remote folder, / for the root')
+    .description('list a remote folder (names; folders end with /), or show one file')
+    .argument('<path>', 'remote folder (/ for the root) or file')
     .option('-R, --recursive', 'list every subfolder too (full paths)')
     .option('-l, --long', 'type, size, modification time and name')
     .option('--json', 'one JSON File record per line (NDJSON)')
     .option('--concurrency <n>', 'folder listings in flight with -R (default 4)', positiveInt)
     .action(async (path: string, options: LsOptions, command: Command) => {
-      const globals = globalOptions(command);
-      const { client } = commandClient(globals, messages);
+      const globals = globalOptions(command, io.env);
+      const { client } = await commandClient(globals, messages);
+      // Loaded when run, not for --help.
+      const [{ listFolder }, { streamSink }] = await Promise.all([import('../ls/list-folder.js'), import('../output/stream-sink.js')]);
       await listFolder(client, { path, ...options }, streamSink(io.stdout), {
         stderr: io.stderr,
-        progress: showProgress(io, globals),
+        progress: showProgress(io, globals, { dataOnStdout: true }),
         messages,
       });
     });

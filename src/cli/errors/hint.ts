@@ -4,7 +4,7 @@ import { NetworkError, TimeoutError } from '../../index.js';
 const FAMILY_HINTS: Readonly<Record<string, string>> = {
   'not-authenticated': 'check FILESCOM_API_KEY and FILESCOM_BASE_URL (or --api-key / --base-url)',
   'not-authorized': 'the API key is valid but may not do this: check its permissions (or use a site admin key)',
-  'rate-limited': 'Files.com is rate limiting this key: wait a minute and rerun (with --checkpoint, the export resumes), or lower --concurrency',
+  'rate-limited': 'Files.com is rate limiting this key: wait a minute and rerun (with --checkpoint, the export resumes), or lower --parallel (export) or --concurrency (ls, download)',
   'not-found': 'check the path or id (files-stream ls <folder> shows what exists)',
   'bad-request': 'check the parameters: files-stream operations lists the operations, --help the options',
   'service-unavailable': 'Files.com is unavailable right now: rerun later (with --checkpoint, the export resumes)',

@@ -4,6 +4,7 @@ import { ConfigurationError, InvalidParameterError } from '../../index.js';
 import { CheckpointError } from '../checkpoint/checkpoint-error.js';
 import { ExitCode, type ExitCodeValue } from '../exit-code.js';
 import { hintFor } from './hint.js';
+import { InterruptedError } from './interrupted.js';
 import { redact } from './redact.js';
 import { UsageError } from './usage-error.js';
 
@@ -17,7 +18,8 @@ export interface ErrorReport {
 /**
  * Describes a failure for stderr. Usage problems (our `UsageError`, the client's
  * `InvalidParameterError` and `ConfigurationError`) and unusable checkpoints
- * (`CheckpointError`) exit 2; anything else exits 1. The secrets are removed from every
+ * (`CheckpointError`) exit 2; a command stopped by a signal (`InterruptedError`) exits 130
+ * (SIGINT) or 143 (SIGTERM); anything else exits 1. The secrets are removed from every
  * line, whatever the message says (before its line breaks are joined, so a secret holding
  * one is still found). The CLI prints the lines through its message writer, which also
  * escapes control characters.
@@ -28,12 +30,14 @@ export function reportError(err: unknown, secrets: readonly (string | undefined)
   if (err instanceof FilesApiError) lines.push(`type: ${err.type ?? 'unknown'} (HTTP ${err.status})`);
   const hint = err instanceof ConfigurationError && err.option === 'apiKey'
     ? 'set FILESCOM_API_KEY or pass --api-key (files-stream emulator starts a local server with a key)'
-    : err instanceof CheckpointError
+    : err instanceof CheckpointError || err instanceof InterruptedError
       ? err.hint
       : hintFor(err);
   if (hint) lines.push(`hint: ${hint}`);
   return {
-    exitCode: usage || (err instanceof CommanderError && err.exitCode !== 0) ? ExitCode.usage : ExitCode.failure,
+    exitCode: err instanceof InterruptedError
+      ? err.signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated
+      : usage || (err instanceof CommanderError && err.exitCode !== 0) ? ExitCode.usage : ExitCode.failure,
     lines: lines.map((line) => redact(line, secrets)),
   };
 }

@@ -5,17 +5,22 @@
  */
 export function selectFields(record: unknown, fields: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of fields) out[field] = lookup(record, field) ?? null;
+  for (const field of fields) out[field] = lookupField(record, field) ?? null;
   return out;
 }
 
-function lookup(record: unknown, field: string): unknown {
+/**
+ * The value a `--fields` name picks from a record: the key of that name when the record has
+ * one, else the value at that dotted path (`schedule.days`); `undefined` when neither exists.
+ */
+export function lookupField(record: unknown, field: string): unknown {
   if (typeof record !== 'object' || record === null) return undefined;
   const object = record as Record<string, unknown>;
-  if (field in object) return object[field];
+  if (Object.hasOwn(object, field)) return object[field];
+  if (!field.includes('.')) return undefined;
   let value: unknown = object;
   for (const part of field.split('.')) {
-    if (typeof value !== 'object' || value === null) return undefined;
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, part)) return undefined;
     value = (value as Record<string, unknown>)[part];
   }
   return value;

@@ -1,17 +1,18 @@
 import type { Writable } from 'node:stream';
-import type { FilesClient } from '../../index.js';
+import type { File, FilesClient } from '../../index.js';
+import { isFolderIsAFile } from '../errors/not-a-folder.js';
 import type { RecordEncoder } from '../format/encoder.js';
 import { ndjsonEncoder } from '../format/ndjson.js';
 import type { MessageWriter } from '../output/messages.js';
 import type { OutputSink } from '../output/sink.js';
 import { createProgress } from '../progress/progress.js';
 import { startStats, type ExportStats } from '../export/stats.js';
-import { writePages } from '../export/write-pages.js';
+import { writePages, type PageLike } from '../export/write-pages.js';
 import { lsTextEncoder } from './ls-encoder.js';
 
 /** What to list and how to show it: the options of `files-stream ls`. */
 export interface ListFolderJob {
-  /** Remote folder (`/` for the root). */
+  /** Remote folder (`/` for the root), or a file (shown alone). */
   readonly path: string;
   /** Walk every subfolder (`-R`). */
   readonly recursive?: boolean;
@@ -36,6 +37,10 @@ export interface ListFolderIo {
  * Lists a folder (or, recursively, the tree below it with `client.folders.walk`) to `sink`,
  * page by page, through the same writer as `export`: constant memory, backpressure respected.
  * Text lines are terminal-safe (see `lsTextEncoder`); `--json` lines are the exact records.
+ *
+ * A path that names a file (Files.com answers its listing with
+ * `bad-request/folder-must-not-be-a-file`) is shown alone, as `ls` shows a file: its record
+ * from `client.files.find`, without the `download_uri` (a presigned link).
  */
 export async function listFolder(client: FilesClient, job: ListFolderJob, sink: OutputSink, io: ListFolderIo): Promise<ExportStats> {
   const listing = job.recursive
@@ -47,10 +52,28 @@ export async function listFolder(client: FilesClient, job: ListFolderJob, sink: 
   const label = job.recursive ? `ls -R ${job.path}` : `ls ${job.path}`;
   const progress = createProgress({ stream: io.stderr, enabled: io.progress, label: clean ? clean(label) : label });
   try {
-    await writePages(listing.pages(), { encoder, sink, stats, progress });
+    await writePages(pagesOrFile(listing.pages(), client, job.path), { encoder, sink, stats, progress });
   } finally {
     progress.stop(stats.snapshot());
     await sink.close();
   }
   return stats.snapshot();
+}
+
+/**
+ * The listing's pages; when its first page fails because the path is a file, one page
+ * holding that file's record instead (its `download_uri`, a presigned link, left out).
+ */
+async function* pagesOrFile(pages: AsyncIterable<PageLike<File>>, client: FilesClient, path: string): AsyncGenerator<PageLike<File>> {
+  let started = false;
+  try {
+    for await (const page of pages) {
+      started = true;
+      yield page;
+    }
+  } catch (err) {
+    if (started || !isFolderIsAFile(err)) throw err;
+    const { download_uri: _link, ...file } = await client.files.find(path);
+    yield { items: [file] };
+  }
 }
