@@ -5,7 +5,7 @@
  *
  *   npm run bench                 # 10k, 100k, 1M records; median of 3 runs
  *   npm run bench -- --quick      # 10k and 100k, one run: a smoke test
- *   npm run bench -- --runs 5 --only listing,operators,prefetch,tree
+ *   npm run bench -- --runs 5 --only import,listing,operators,prefetch,tree,partition
  */
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ const option = (name: string) => argv[argv.indexOf(name) + 1];
 const quick = flag('--quick');
 const RUNS = Number(flag('--runs') ? option('--runs') : quick ? 1 : 3);
 const SIZES = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
-const ONLY = new Set((flag('--only') ? option('--only')! : 'listing,operators,prefetch,tree').split(','));
+const ONLY = new Set((flag('--only') ? option('--only')! : 'import,listing,operators,prefetch,tree,partition').split(','));
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 
 // Contenders load files-stream as npm installs it: the built `dist/`.
@@ -45,6 +45,17 @@ async function repeatChild<T>(script: string, env: Record<string, string>, opts:
   return out;
 }
 const med = <T>(s: Summary<T>, key: keyof T) => (s.runs.length ? median(s.runs.map((r) => Number(r[key]))) : null);
+
+// ---------------------------------------------------------------- import time
+type ImportTimes = { rounds: number; medianMs: Record<string, number>; overEmptyMs: { filesStream: number; official: number; cliHelp: number } };
+let importTimes: ImportTimes | undefined;
+let importFailure: string | undefined;
+if (ONLY.has('import')) {
+  log('import time (15 rounds)');
+  const r = await runChild<ImportTimes>('import-time.ts', {}, { timeoutMs: 300_000 });
+  if (r.ok) importTimes = r.result;
+  else importFailure = r.failure;
+}
 
 // ---------------------------------------------------------------- listing
 const listingContenders = [
@@ -134,6 +145,26 @@ if (ONLY.has('tree')) {
   await emu.stop();
 }
 
+// ---------------------------------------------------------------- partition
+type PartitionRow = { parallel: number; maxConcurrent: number | null; ms: number | null; peakRssMB: number | null; requests: number | null; rateLimited: number | null; failure?: string };
+const partition: PartitionRow[] = [];
+const LOG_RECORDS = quick ? 100_000 : 1_000_000;
+if (ONLY.has('partition')) {
+  // Action log i has created_at = 2024-01-01T00:00:00Z + 5 s x i (i from 1): the range covers them all.
+  const since = '2024-01-01T00:00:00Z';
+  const until = new Date(Date.parse(since) + (LOG_RECORDS + 1) * 5_000).toISOString();
+  const env = (emu: { baseUrl: string; apiKey: string }) => ({ BENCH_BASE_URL: emu.baseUrl, BENCH_API_KEY: emu.apiKey, BENCH_RECORDS: String(LOG_RECORDS), BENCH_PER_PAGE: '1000', BENCH_SINCE: since, BENCH_UNTIL: until });
+  for (const maxConcurrent of [null, 4]) {
+    const emu = await startEmulator({ actionLogs: LOG_RECORDS, seed: 7, faults: { latencyMs: 50 }, ...(maxConcurrent ? { maxConcurrent } : {}) });
+    for (const parallel of maxConcurrent ? [0, 8] : [0, 2, 4, 8, 16]) {
+      log(`partition ${LOG_RECORDS} parallel ${parallel}${maxConcurrent ? ` max-concurrent ${maxConcurrent}` : ''}`);
+      const r = await runChild<{ ms: number; peakRssMB: number; requests: number; rateLimited: number }>('contenders/partition-export.ts', { ...env(emu), BENCH_PARALLEL: String(parallel) }, { timeoutMs: 600_000 });
+      partition.push(r.ok ? { parallel, maxConcurrent, ...r.result } : { parallel, maxConcurrent, ms: null, peakRssMB: null, requests: null, rateLimited: null, failure: r.failure });
+    }
+    await emu.stop();
+  }
+}
+
 // ---------------------------------------------------------------- targets
 const row = (size: number, id: string) => listing.find((r) => r.size === size && r.contender === id);
 type Target = { target: string; measured: string; pass: boolean | null };
@@ -165,6 +196,23 @@ const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'PA
       });
     }
   }
+  if (importTimes) {
+    const { medianMs: m, overEmptyMs: o } = importTimes;
+    targets.push({ target: "`import('files-stream')` within 60 ms of an empty `node` start (median of 15)", measured: `+${o.filesStream} ms (${m.filesStream} vs ${m.empty} ms; official files.com: +${o.official} ms)`, pass: o.filesStream <= 60 });
+    targets.push({ target: '`files-stream --help` within 150 ms of an empty `node` start', measured: `+${o.cliHelp} ms (${m.cliHelp} ms)`, pass: o.cliHelp <= 150 });
+  }
+  const seq = partition.find((p) => p.parallel === 0 && p.maxConcurrent === null);
+  const p8 = partition.find((p) => p.parallel === 8 && p.maxConcurrent === null);
+  const p8limited = partition.find((p) => p.parallel === 8 && p.maxConcurrent === 4);
+  const seqLimited = partition.find((p) => p.parallel === 0 && p.maxConcurrent === 4);
+  if (seq?.ms && p8?.ms && seq.peakRssMB && p8.peakRssMB) {
+    targets.push({ target: `Partitioned export of ${LOG_RECORDS.toLocaleString('en')} action logs, 50 ms latency: \`--parallel 8\` at least 6x faster than one cursor chain`, measured: `${ratio(seq.ms, p8.ms)}x (${p8.ms} ms vs ${seq.ms} ms)`, pass: seq.ms >= 6 * p8.ms });
+    targets.push({ target: 'Partitioned export: peak RSS within the sequential export\'s + 64 MB', measured: `${p8.peakRssMB} MB vs ${seq.peakRssMB} MB (+${p8.peakRssMB - seq.peakRssMB} MB)`, pass: p8.peakRssMB - seq.peakRssMB <= 64 });
+  }
+  if ((seqLimited?.ms ?? seq?.ms) && p8limited) {
+    const base = seqLimited?.ms ?? seq!.ms!;
+    targets.push({ target: 'Under a server limit of 4 concurrent requests: at least 3.5x, no failure', measured: p8limited.ms ? `${ratio(base, p8limited.ms)}x, ${p8limited.rateLimited} × 429 answered` : `**${p8limited.failure}**`, pass: p8limited.ms !== null && base >= 3.5 * p8limited.ms });
+  }
   const hand = operators.find((o) => o.mode === 'hand')?.ms;
   const fs = operators.find((o) => o.mode === 'files-stream')?.ms;
   if (hand && fs) targets.push({ target: `filter + map + take + batch over ${OPS_SIZE.toLocaleString('en')} records: under 1.3x a hand-written loop`, measured: `${ratio(fs, hand)}x (over the emulator)`, pass: fs < 1.3 * hand });
@@ -174,7 +222,7 @@ const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'PA
 }
 
 // ---------------------------------------------------------------- report
-const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGB: Math.round(totalmem() / 2 ** 30), runs: RUNS, quick, listing, operators, inMemory, prefetch, tree, targets };
+const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGB: Math.round(totalmem() / 2 ** 30), runs: RUNS, quick, importTimes, listing, operators, inMemory, prefetch, tree, partition, targets };
 writeFileSync(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 const label = Object.fromEntries(listingContenders.map((c) => [c.id, c.label]));
@@ -191,6 +239,21 @@ const md: string[] = [
   '| target | measured | result |',
   '|---|---|---|',
   ...targets.map((t) => `| ${t.target} | ${t.measured} | ${verdict(t.pass)} |`),
+  '',
+  '## Start-up: import and `--help`',
+  '',
+  importTimes
+    ? [
+        `Wall time of fresh \`node\` processes, median of ${importTimes.rounds} interleaved rounds (\`npx tsx benchmarks/import-time.ts\`): the built package through its \`exports\`, as npm installs it.`,
+        '',
+        '| process | median | over an empty start |',
+        '|---|---:|---:|',
+        `| empty \`node\` | ${importTimes.medianMs.empty} ms | — |`,
+        `| \`import('files-stream')\` | ${importTimes.medianMs.filesStream} ms | +${importTimes.overEmptyMs.filesStream} ms |`,
+        `| \`import('files.com')\` (official) | ${importTimes.medianMs.official} ms | +${importTimes.overEmptyMs.official} ms |`,
+        `| \`files-stream --help\` | ${importTimes.medianMs.cliHelp} ms | +${importTimes.overEmptyMs.cliHelp} ms |`,
+      ].join('\n')
+    : importFailure ? `**${importFailure}**` : 'not measured',
   '',
   '## Listing users',
   '',
@@ -219,6 +282,18 @@ const md: string[] = [
   '| prefetch | wall time |',
   '|---:|---:|',
   ...prefetch.map((p) => `| ${p.prefetch} | ${p.failure ? `**${p.failure}**` : cell(p.ms, ' ms')} |`),
+  '',
+  `## Partitioned export: ${LOG_RECORDS.toLocaleString('en')} action logs, 50 ms latency per request`,
+  '',
+  'An NDJSON export of a created_at range (`contenders/partition-export.ts`, one run each): one cursor chain (the range as filters, prefetch 1) against `{ partition: { concurrency: n } }` (ordered), the emulator in its own process; then with the emulator refusing more than 4 requests at once (429 with `Retry-After: 1`).',
+  '',
+  '| export | server limit | wall time | vs one chain | peak RSS | requests | 429s |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+  ...partition.map((p) => {
+    const base = partition.find((q) => q.parallel === 0 && q.maxConcurrent === p.maxConcurrent)?.ms ?? partition.find((q) => q.parallel === 0)?.ms;
+    const name = p.parallel === 0 ? 'one cursor chain' : `--parallel ${p.parallel}`;
+    return `| ${name} | ${p.maxConcurrent ?? '—'} | ${p.failure ? `**${p.failure}**` : cell(p.ms, ' ms')} | ${p.ms && base ? `${ratio(base, p.ms)}x` : '—'} | ${cell(p.peakRssMB, ' MB')} | ${cell(p.requests)} | ${cell(p.rateLimited)} |`;
+  }),
   '',
   `## Tree walk: ${TREE_FILES.toLocaleString('en')} files, 20 ms latency per request`,
   '',

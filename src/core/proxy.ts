@@ -66,9 +66,9 @@ export function proxyFetch(proxy: ProxyEnv): typeof globalThis.fetch {
 async function createAgent(proxy: ProxyEnv): Promise<EnvHttpProxyAgent> {
   let undici: typeof import('undici');
   try {
-    // A variable specifier with ignore hints: bundlers leave it alone (a browser bundle has no
-    // proxy to honour), and Node resolves it at run time.
-    const specifier = 'undici';
+    // A computed specifier with ignore hints: bundlers (and our own minifier) leave it alone
+    // (a browser bundle has no proxy to honour), and Node resolves it at run time.
+    const specifier = ['un', 'dici'].join('');
     undici = (await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier)) as typeof import('undici');
   } catch (error) {
     const variable = proxy.httpsProxy ? 'HTTPS_PROXY' : 'HTTP_PROXY';
