@@ -50,4 +50,5 @@ const ms = performance.now() - t0;
 await rm(out, { force: true });
 if (records !== env.records) throw new Error(`expected ${env.records} records, got ${records}`);
 const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
-console.log(JSON.stringify({ records, requests, rateLimited, ms: Math.round(ms), peakRssMB }));
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ records, requests, rateLimited, ms: Math.round(ms), peakRssMB, cpuMs: Math.round((cpu.user + cpu.system) / 1000) }));

@@ -65,10 +65,13 @@ export function createApiContext(core: RequestCore, defaults: ApiDefaults): ApiC
   const context: ApiContext = {
     async call(op, pathArgs, params, options = {}) {
       const spec = requestSpec(op, pathArgs, params, options);
+      // The validator (the schemas, and zod, on first use) loads while the request is on its way.
+      const validator = validatorFor(op, options.validation ?? defaults.validation);
+      validator.catch(() => {});
       const { status, body } = await core.request(spec);
       if (!op.returns || (body === undefined && status === 204)) return undefined;
       if (body === undefined) throw new ResponseValidationError(op.id, undefined, [], `expected a record, got an empty body (status ${status})`);
-      const validate = await validatorFor(op, options.validation ?? defaults.validation);
+      const validate = await validator;
       return op.returns.array ? validateList(op.id, body, validate) : validate(body, undefined);
     },
 

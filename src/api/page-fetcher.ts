@@ -23,6 +23,8 @@ export function filesPageFetcher<T>(
 ): PageFetcher<T> {
   const operation = spec.operation ?? spec.path;
   return async (cursor, signal) => {
+    // The validator (the schemas, and zod, on the first page) loads while the request is on its way.
+    validator().catch(() => {});
     const budget = core.budget({ method: spec.method }, signal);
     const open = () => core.open({ ...spec, query: { ...spec.query, cursor }, signal, budget });
     let response: OpenResponse = await open();

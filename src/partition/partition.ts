@@ -148,17 +148,27 @@ class Permits {
     this.#inFlight--;
     this.#wake();
   }
+  /**
+   * The level a 429 halved the limit to (as TCP's slow-start threshold): growing beyond it is
+   * a probe, tried only after a long run of successes (a server's limit is usually fixed).
+   */
+  #known = Infinity;
+
   /** A 429 to a request sent in `epoch`: halves the limit, unless a later halving already answered it. */
   rateLimited(epoch: number): void {
     this.#successes = 0;
     if (epoch < this.#epoch) return;
     this.#epoch++;
     this.#limit = Math.max(1, Math.floor(this.#limit / 2));
+    this.#known = this.#limit;
   }
+  /** A success: after a run of them, one more request in flight (never above `max`). */
   succeeded(): void {
     if (this.#limit >= this.max) return;
-    // "A run of successes": as many pages in a row as the limit allows at once, at least 4.
-    if (++this.#successes >= Math.max(4, this.#limit)) {
+    // "A run of successes": as many pages in a row as the limit allows at once (at least 4),
+    // sixteen times that to probe above the level the last 429 came at.
+    const run = Math.max(4, this.#limit) * (this.#limit >= this.#known ? 16 : 1);
+    if (++this.#successes >= run) {
       this.#limit++;
       this.#successes = 0;
       this.#wake();
