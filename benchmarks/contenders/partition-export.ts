@@ -32,7 +32,7 @@ let records = 0;
 let last = '';
 const listing =
   parallel > 0
-    ? client.actionLogs.list({ per_page: env.perPage }, { partition: { since, until, concurrency: parallel } })
+    ? client.actionLogs.list({ per_page: env.perPage }, { partition: { since, until, concurrency: parallel, ...(process.env.BENCH_BUFFER ? { bufferPages: Number(process.env.BENCH_BUFFER) } : {}) } })
     : client.actionLogs.list({ per_page: env.perPage, filter_gteq: { created_at: since }, filter_lt: { created_at: until } });
 for await (const page of listing.pages()) {
   let text = '';

@@ -36,7 +36,7 @@ export interface PartitionOptions {
   concurrency?: number;
   /** `true` (default): ascending `created_at`. `false`: in arrival order (no waiting for earlier slices). */
   ordered?: boolean;
-  /** Pages each slice may hold ahead of the output, in ordered mode. Default 4. */
+  /** Pages each slice may hold ahead of the output, in ordered mode. Default 2 (memory: about `concurrency x bufferPages` pages held ahead). */
   bufferPages?: number;
 }
 
@@ -223,7 +223,7 @@ export async function* partitionedPages<T>(
   const until = options.until === undefined ? Date.now() : timeOf(options.until, 'until');
   const concurrency = options.concurrency ?? 4;
   const ordered = options.ordered ?? true;
-  const bufferPages = options.bufferPages ?? 4;
+  const bufferPages = options.bufferPages ?? 2;
   const perPage = options.perPage ?? 1000;
   if (demand.limit === 0 || since >= until) return;
 
