@@ -297,6 +297,9 @@ export async function* partitionedPages<T>(
         newSlice(next.from, next.to, next.skip);
         continue;
       }
+      // Ordered: a slice that turned out to hold more than a buffer's worth (a burst) is split
+      // first, at the position it has reached: its rest is needed before any later time.
+      if (ordered && splitOversized()) continue;
       if (unassigned.from < unassigned.to) {
         // Ordered: slices of about `bufferPages` pages, so that the slices listed ahead of the
         // output fit their buffers. Arrival order: one slice per worker; splits balance the end.
@@ -306,31 +309,59 @@ export async function* partitionedPages<T>(
         unassigned = { from: to, to: unassigned.to };
         continue;
       }
-      if (!split()) return;
+      if (!splitLargest()) return;
     }
   };
 
-  /** Splits the slice with the most time left at the middle of what it has left (of those that have shown a full page); false when none can be. */
-  const split = (): boolean => {
-    let best: Slice<T> | undefined;
-    let bestLeft = 0;
-    for (const s of slices) {
-      // Only a slice that has shown records is worth splitting (a full page of them at least):
-      // one that has shown none is likely sparse, and halves would cost requests for nothing.
-      if (s.done || s.fetched < perPage) continue;
-      const left = s.to - Math.max(s.reachedAt, s.from);
-      if (left > bestLeft) {
-        best = s;
-        bestLeft = left;
-      }
+  /** Where `slice` would be split: the middle of the time it has left, on a whole second; `undefined` if nowhere. */
+  const splitPoint = (slice: Slice<T>): number | undefined => {
+    const reached = Math.max(slice.reachedAt, slice.from);
+    const at = roundUp(reached + (slice.to - reached) / 2);
+    return at <= reached || at >= slice.to ? undefined : at;
+  };
+
+  /** Splits `slice` at `at`: it stops there, a new slice takes the rest. */
+  const splitAt = (slice: Slice<T>, at: number): void => {
+    const to = slice.to;
+    slice.to = at;
+    newSlice(at, to, 0);
+  };
+
+  /**
+   * Splits the slice with the most time left (of those that have shown a full page: one that
+   * has shown none is likely sparse, and halves would cost requests for nothing); false when
+   * none can be split.
+   */
+  const splitLargest = (): boolean => {
+    let best: { slice: Slice<T>; at: number; left: number } | undefined;
+    for (const slice of slices) {
+      if (slice.done || slice.fetched < perPage) continue;
+      const at = splitPoint(slice);
+      const left = slice.to - Math.max(slice.reachedAt, slice.from);
+      if (at !== undefined && left > (best?.left ?? 0)) best = { slice, at, left };
     }
     if (!best) return false;
-    const at = roundUp(Math.max(best.reachedAt, best.from) + bestLeft / 2);
-    if (at <= best.reachedAt || at <= best.from || at >= best.to) return false;
-    const to = best.to;
-    best.to = at;
-    newSlice(at, to, 0);
+    splitAt(best.slice, best.at);
     return true;
+  };
+
+  /**
+   * Splits the earliest running slice that has fetched more than `bufferPages` pages and, at
+   * the density it has shown, has at least twice that left (so each half fills a buffer);
+   * false when there is none.
+   */
+  const splitOversized = (): boolean => {
+    for (const slice of slices) {
+      if (slice.done || slice.fetched < bufferPages * perPage) continue;
+      const reached = Math.max(slice.reachedAt, slice.from);
+      const density = slice.fetched / Math.max(SECOND, reached - slice.from);
+      if (density * (slice.to - reached) < 2 * bufferPages * perPage) continue;
+      const at = splitPoint(slice);
+      if (at === undefined) continue;
+      splitAt(slice, at);
+      return true;
+    }
+    return false;
   };
 
   /** Lists one slice, page by page, under the limit of requests in flight. */
