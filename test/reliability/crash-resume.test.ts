@@ -2,17 +2,18 @@
 // and a tree download, each run in a child process, SIGKILLed at seeded random points and
 // resumed: every record (every file) exactly once overall, nothing half-written left behind.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startBin, startTs, type ChildResult, type RunningChild } from '../helpers/child-process.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBin, startTs } from '../helpers/child-process.js';
 import { repoRoot } from '../helpers/shared.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import { randomInt, seededRandom } from './support/random.js';
 import { recordFigures } from './support/report.js';
 import { FORM, scaled, timeoutMs } from './support/scale.js';
 import { API_KEY, scan } from './support/secrets.js';
+import { collect, sizeOf, waitFor } from './support/children.js';
 import { startSite, type Site } from './support/site.js';
 
 const SEED = 4242;
@@ -38,29 +39,6 @@ afterAll(async () => {
   expect(scan.leaks()).toEqual([]);
 });
 
-async function sizeOf(path: string): Promise<number> {
-  return stat(path).then((s) => s.size, () => 0);
-}
-
-/** Waits until `ready()` or the child ends; false when it ended first. */
-async function waitFor(child: RunningChild, ready: () => Promise<boolean> | boolean, limitMs = 60_000): Promise<boolean> {
-  let ended = false;
-  void child.done.then(() => (ended = true));
-  // Checked every 3 ms, so the kill lands close to its point.
-  return vi.waitFor(
-    async () => {
-      if (ended) return false;
-      if (await ready()) return true;
-      throw new Error(`child neither got there nor ended in ${limitMs} ms: ${child.stderr()}`);
-    },
-    { timeout: limitMs, interval: 3 },
-  );
-}
-
-function collect(label: string, result: ChildResult): void {
-  scan.add(`${label} stderr`, result.stderr);
-  scan.add(`${label} stdout`, result.stdout);
-}
 
 /** Each id in 1..n exactly once. */
 function expectEachIdOnce(ids: readonly number[], n: number): void {

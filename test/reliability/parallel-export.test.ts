@@ -4,16 +4,17 @@
 // server limit on concurrent requests (429 storms: finishes, each record once), on bursty data
 // (balance seen in the emulator's request log), and as N shard processes run side by side
 // (their union is the whole export).
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startBin, type ChildResult, type RunningChild } from '../helpers/child-process.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBin } from '../helpers/child-process.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import { randomInt, seededRandom } from './support/random.js';
 import { recordFigures } from './support/report.js';
 import { FORM, scaled, timeoutMs } from './support/scale.js';
 import { scan } from './support/secrets.js';
+import { collect, sizeOf, waitFor } from './support/children.js';
 import { startSite, type Site } from './support/site.js';
 
 const SEED = 5150;
@@ -39,28 +40,6 @@ afterAll(async () => {
   expect(scan.leaks()).toEqual([]);
 });
 
-async function sizeOf(path: string): Promise<number> {
-  return stat(path).then((s) => s.size, () => 0);
-}
-
-/** Waits until `ready()` or the child ends; false when it ended first. */
-async function waitFor(child: RunningChild, ready: () => Promise<boolean> | boolean, limitMs = 60_000): Promise<boolean> {
-  let ended = false;
-  void child.done.then(() => (ended = true));
-  return vi.waitFor(
-    async () => {
-      if (ended) return false;
-      if (await ready()) return true;
-      throw new Error(`child neither got there nor ended in ${limitMs} ms: ${child.stderr()}`);
-    },
-    { timeout: limitMs, interval: 3 },
-  );
-}
-
-function collect(label: string, result: ChildResult): void {
-  scan.add(`${label} stderr`, result.stderr);
-  scan.add(`${label} stdout`, result.stdout);
-}
 
 /** The NDJSON lines of `[since, until)` as the plain cursor chain lists them (the server's own filters). */
 async function referenceLines(site: Site, since: number, until: number): Promise<string[]> {

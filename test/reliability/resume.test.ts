@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createClient, FilesApiError, NetworkError, Paginated, PaginationError, type User } from '../../src/index.js';
 import { pumpPages } from '../../src/pagination/page-pump.js';
 import type { Page, PageFetcher } from '../../src/pagination/types.js';
-import { createEmulator } from '../../src/testing/index.js';
+import { createEmulator, type EmulatorOptions } from '../../src/testing/index.js';
 import { scaled, timeoutMs } from './support/scale.js';
 
 /** Users 1..2100 in 7 pages of 300: the issue's own case. */
@@ -14,11 +14,12 @@ const USERS = 2100;
 const PER_PAGE = 300;
 
 /**
- * A client of an in-process emulator whose fetch fails the `failOn`-th list request (1-based)
- * once with a 500, and counts list requests. Retries are off: the failure reaches the caller.
+ * A client of an in-process emulator whose fetch fails the `failOn`-th request (1-based) to
+ * a path matching `path` once with a 503, and counts those requests. Retries are off: the
+ * failure reaches the caller.
  */
-function flakyClient(failOn: number) {
-  const emulator = createEmulator({ seed: 3, users: USERS });
+function flakyClient(failOn: number, options: EmulatorOptions = { seed: 3, users: USERS }, path: RegExp = /\/users$/) {
+  const emulator = createEmulator(options);
   let lists = 0;
   const client = createClient({
     apiKey: emulator.apiKey,
@@ -26,7 +27,7 @@ function flakyClient(failOn: number) {
     retry: false,
     fetch: async (input, init) => {
       const request = new Request(input, init);
-      if (new URL(request.url).pathname.endsWith('/users') && ++lists === failOn) {
+      if (path.test(new URL(request.url).pathname) && ++lists === failOn) {
         return new Response('{"type":"service-unavailable","title":"try again","http-code":503}', { status: 503 });
       }
       return emulator.handle(request);
@@ -264,20 +265,7 @@ describe('resume cursors: what the pages say', () => {
 
 describe('a folder walk merges many listings: it hands out no resume cursor', () => {
   it('an error of an inner listing carries no cursor of that listing; walk pages carry none', async () => {
-    const emulator = createEmulator({ seed: 4, files: 40, folderFanout: 2, filesPerFolder: 10 });
-    let folderRequests = 0;
-    const client = createClient({
-      apiKey: emulator.apiKey,
-      baseUrl: emulator.baseUrl,
-      retry: false,
-      fetch: async (input, init) => {
-        const request = new Request(input, init);
-        if (new URL(request.url).pathname.includes('/folders') && ++folderRequests === 3) {
-          return new Response('{"type":"service-unavailable","http-code":503}', { status: 503 });
-        }
-        return emulator.handle(request);
-      },
-    });
+    const { client } = flakyClient(3, { seed: 4, files: 40, folderFanout: 2, filesPerFolder: 10 }, /\/folders/);
     const error = await client.folders.walk('/', { perPage: 2, concurrency: 1 }).toArray().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FilesApiError);
     expect((error as FilesApiError).resumeCursor).toBeUndefined();
