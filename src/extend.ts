@@ -23,6 +23,8 @@ export type { Failure, RetriedRequest, RetryPlan, WithRetriesOptions } from './c
 export { pumpPages } from './pagination/page-pump.js';
 export type { Demand, PumpOptions } from './pagination/page-pump.js';
 export type { PageHead, PageFetcher } from './pagination/types.js';
+export { rawJsonOf } from './pagination/raw-json.js';
+export type { RawJson } from './pagination/raw-json.js';
 export { encodeResumeCursor, parseResumeCursor } from './pagination/resume-cursor.js';
 export type { ListPosition } from './pagination/resume-cursor.js';
 

@@ -1,5 +1,6 @@
 import { withRetries } from '../core/retry.js';
 import type { OpenResponse, RequestCore, RequestSpec } from '../core/types.js';
+import { keepRawJson } from '../pagination/raw-json.js';
 import type { PageFetcher } from '../pagination/types.js';
 import { validateList, type RecordValidator } from './validate.js';
 
@@ -42,8 +43,8 @@ export function filesPageFetcher<T>(
           budget,
           async (retry) => {
             if (retry > 0) response = await open();
-            const body = await response.json({ maxBytes });
-            return validateList(operation, body, await validator()) as T[];
+            const { value, records } = await response.readJson({ maxBytes });
+            return keepRawJson(validateList(operation, value, await validator()) as T[], records);
           },
           { signal },
         ),

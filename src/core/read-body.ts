@@ -54,9 +54,13 @@ export async function readBody(body: ReadableStream<Uint8Array>, options: ReadBo
   }
 }
 
+/** Node's `Buffer.allocUnsafeSlow` where there is one: no zero-filling of memory about to be overwritten. */
+const allocUnsafe: (size: number) => Uint8Array =
+  (globalThis as { Buffer?: { allocUnsafeSlow(size: number): Uint8Array } }).Buffer?.allocUnsafeSlow ?? ((size) => new Uint8Array(size));
+
 function join(chunks: Uint8Array[], size: number): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(size);
+  const bytes = allocUnsafe(size);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);

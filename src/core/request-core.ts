@@ -2,7 +2,8 @@ import type { Options as KyOptions } from 'ky';
 import { NetworkError, RedirectError, ResponseTooLargeError, ResponseValidationError, TimeoutError } from '../errors/client-errors.js';
 import { FilesError } from '../errors/files-error.js';
 import { errorFromResponse } from './error-from-response.js';
-import { guardBody, readBody, type ReadBodyOptions } from './read-body.js';
+import { parseJsonBytes } from './json-body.js';
+import { guardBody, readBody } from './read-body.js';
 import { emit, redactHeaders, SECRET_HEADERS, type ClientHooks } from './hooks.js';
 import { describeFailure, describeRetryReason, RequestLog, type Logger } from './logger.js';
 import { describeNetworkFailure, networkCode, originOf } from './network-cause.js';
@@ -279,6 +280,9 @@ function openResponse(
     status: response.status,
     headers: response.headers,
     async json(options = {}) {
+      return (await this.readJson(options)).value;
+    },
+    async readJson(options = {}) {
       const limit = options.maxBytes ?? maxBytes;
       const tooLarge = () => new ResponseTooLargeError(what, limit);
       const declared = Number(response.headers.get('content-length'));
@@ -286,18 +290,19 @@ function openResponse(
         response.body?.cancel().catch(() => {});
         throw tooLarge();
       }
-      let text: string;
+      let bytes: Uint8Array;
       try {
-        text = await readText(response, { idleMs: timeout === false ? undefined : timeout, maxBytes: limit, tooLarge, what });
+        bytes = response.body
+          ? await readBody(response.body, { idleMs: timeout === false ? undefined : timeout, maxBytes: limit, tooLarge, what })
+          : new Uint8Array(await response.arrayBuffer());
       } catch (error) {
         if (error instanceof FilesError || (error instanceof Error && error.name === 'AbortError')) throw error;
         throw broken(error);
       }
-      if (text === '') return undefined;
       try {
-        return JSON.parse(text);
+        return parseJsonBytes(bytes);
       } catch (error) {
-        throw new ResponseValidationError(what, undefined, [], `body is not valid JSON (${text.length} bytes)`, {
+        throw new ResponseValidationError(what, undefined, [], `body is not valid JSON (${bytes.length} bytes)`, {
           cause: error,
         });
       }
@@ -317,13 +322,3 @@ function openResponse(
 }
 
 export type { HttpMethod };
-
-/**
- * Reads a body as text, like `response.text()`, except that a chunk taking longer than
- * `idleMs` cancels it with `TimeoutError` (a body that stalls must not hang a listing that
- * has no signal), and a body longer than `maxBytes` is cancelled with `tooLarge()`.
- */
-async function readText(response: Response, options: ReadBodyOptions): Promise<string> {
-  if (!response.body) return response.text();
-  return new TextDecoder().decode(await readBody(response.body, options));
-}

@@ -1,5 +1,6 @@
 import type { RetryEvent } from './hooks.js';
 import type { RetriedRequest, RetryBudget, RetryPolicy } from './retry.js';
+import type { ParsedJson } from './json-body.js';
 
 /** HTTP methods the Files.com API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD';
@@ -84,6 +85,8 @@ export interface OpenResponse {
    * and with `ResponseTooLargeError` past `maxBytes` (default: the client's `maxPageBytes`).
    */
   json(options?: { maxBytes?: number }): Promise<unknown>;
+  /** As `json()`, with where each record's text is when the body is an array of objects. */
+  readJson(options?: { maxBytes?: number }): Promise<ParsedJson>;
   /**
    * The body as a stream, for downloads: it errors with `TimeoutError` when a chunk stalls
    * longer than the request's timeout, with the signal's reason on abort, and with

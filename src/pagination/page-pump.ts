@@ -1,5 +1,6 @@
 import { PaginationError } from '../errors/client-errors.js';
 import { FilesError } from '../errors/files-error.js';
+import { sliceWithRawJson } from './raw-json.js';
 import { encodeResumeCursor, parseResumeCursor } from './resume-cursor.js';
 import type { ListOptions, Page, PageFetcher, PageHead } from './types.js';
 
@@ -91,7 +92,7 @@ export async function* pumpPages<T>(
       takeCursor(head.nextCursor);
     }
     slot.items = head.items().then((items) => {
-      if (slot.skip > 0) items = items.slice(slot.skip);
+      if (slot.skip > 0) items = sliceWithRawJson(items, slot.skip);
       if ('followed' in slot && head.nextCursor !== slot.followed) refollow(slot, head.nextCursor);
       slot.count = items.length;
       largestPage = Math.max(largestPage, items.length + slot.skip);

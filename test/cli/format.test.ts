@@ -2,10 +2,22 @@ import fc from 'fast-check';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { csvLine } from '../../src/cli/format/csv-line.js';
-import { createEncoder } from '../../src/cli/format/create-encoder.js';
+import { createEncoder as createByteEncoder } from '../../src/cli/format/create-encoder.js';
 import { flattenRecord } from '../../src/cli/format/flatten.js';
 import { selectFields } from '../../src/cli/format/select-fields.js';
 import { csvRecords, parseCsv } from '../helpers/parse-output.js';
+
+/** An encoder whose pages are text (a page of records with the server's JSON text comes as bytes). */
+function createEncoder(...args: Parameters<typeof createByteEncoder>) {
+  const encoder = createByteEncoder(...args);
+  return {
+    ...encoder,
+    page(items: readonly unknown[]): string {
+      const out = encoder.page(items);
+      return typeof out === 'string' ? out : new TextDecoder().decode(out);
+    },
+  };
+}
 
 describe('CSV flattening', () => {
   it('dots nested keys at any depth, writes arrays as JSON, null/undefined as empty, keeps odd key names', () => {

@@ -359,7 +359,7 @@ async function openOutput(out: string, options: Parameters<typeof openFileSink>[
   };
   return {
     sink: {
-      write: named((text: string) => sink.write(text)),
+      write: named((text: string | Uint8Array) => sink.write(text)),
       sync: named(() => sink.sync()),
       close: named(() => sink.close()),
       get bytes() {

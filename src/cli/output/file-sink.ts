@@ -45,7 +45,7 @@ export async function openFileSink(path: string, options: FileSinkOptions = {}):
   }
   return {
     async write(text) {
-      const buffer = Buffer.from(text, 'utf8');
+      const buffer = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
       hash?.update(buffer);
       let offset = 0;
       while (offset < buffer.length) {

@@ -3,8 +3,8 @@
  * destination can take more (backpressure), so a page is never queued behind another.
  */
 export interface OutputSink {
-  /** Writes text; resolves when the destination is ready for more. */
-  write(text: string): Promise<void>;
+  /** Writes text (or bytes of UTF-8 text); resolves when the destination is ready for more. */
+  write(text: string | Uint8Array): Promise<void>;
   /** Makes everything written so far durable (fsync for a file; nothing for a stream). */
   sync(): Promise<void>;
   /** Size of the output in bytes (for a file: including what was there before a resume). */

@@ -13,7 +13,7 @@ export function streamSink(stream: Writable): OutputSink {
   return {
     async write(text) {
       if (failure) throw failure;
-      bytes += Buffer.byteLength(text);
+      bytes += typeof text === 'string' ? Buffer.byteLength(text) : text.byteLength;
       if (!stream.write(text)) await drained(stream);
     },
     sync: async () => {},
