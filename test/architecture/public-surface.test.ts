@@ -63,6 +63,7 @@ describe('public surface', () => {
       'parseResumeCursor',
       'parseRetryAfter',
       'pumpPages',
+      'rawJsonOf',
       'retryDelay',
       'timeRangeOf',
       'withRetries',
