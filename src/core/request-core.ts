@@ -109,7 +109,12 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
       signal: spec.signal,
       timeout: spec.timeout ?? settings.timeout,
       throwHttpErrors: true,
-      fetch: ('fetch' in spec ? spec.fetch : undefined) ?? settings.fetch,
+      // A signal aborted during the lifecycle's steps before the send (hooks, the retry wait's
+      // end) sends nothing: the fetch is not called at all.
+      fetch: (input, init) => {
+        if (spec.signal?.aborted) return Promise.reject(spec.signal.reason);
+        return (('fetch' in spec ? spec.fetch : undefined) ?? settings.fetch ?? globalThis.fetch)(input, init);
+      },
       redirect: how.redirect,
       credentials: 'omit',
       retry: {
