@@ -24,6 +24,7 @@
  */
 import { FilesError, PaginationError } from '../errors/index.js';
 import type { Demand } from '../pagination/page-pump.js';
+import { sliceWithRawJson } from '../pagination/raw-json.js';
 import type { Page } from '../pagination/types.js';
 
 /** Options of a partitioned listing (`{ partition }` of a list call). */
@@ -118,6 +119,12 @@ function createdAt(record: unknown, operation: string): number {
 
 const SECOND = 1000;
 
+/**
+ * Ordered mode: new slices are sized to hold this many pages at the density seen, a little
+ * under one, so that each is usually one request (a full page would often need a second).
+ */
+const ORDERED_SLICE_PAGES = 0.9;
+
 /** Adjustable limit of requests in flight: halved on 429, grown by one after a run of successes. */
 class Permits {
   #limit: number;
@@ -149,25 +156,32 @@ class Permits {
     this.#wake();
   }
   /**
-   * The level a 429 halved the limit to (as TCP's slow-start threshold): growing beyond it is
-   * a probe, tried only after a long run of successes (a server's limit is usually fixed).
+   * The highest level known to be safe (as TCP's slow-start threshold): after a first 429, the
+   * level it halved the limit to; after a probe above it failed, the level below the probe.
+   * Growing back to it is quick; growing beyond it is a probe, tried only after a long run of
+   * successes, twice as long after each failed probe (a server's limit is usually fixed).
    */
   #known = Infinity;
+  /** How much longer than an ordinary run of successes the run before a probe is. */
+  #probeRun = 16;
 
   /** A 429 to a request sent in `epoch`: halves the limit, unless a later halving already answered it. */
   rateLimited(epoch: number): void {
     this.#successes = 0;
     if (epoch < this.#epoch) return;
     this.#epoch++;
+    if (this.#limit > this.#known) {
+      this.#known = this.#limit - 1;
+      this.#probeRun *= 2;
+    } else this.#known = Math.max(1, Math.floor(this.#limit / 2));
     this.#limit = Math.max(1, Math.floor(this.#limit / 2));
-    this.#known = this.#limit;
   }
   /** A success: after a run of them, one more request in flight (never above `max`). */
   succeeded(): void {
     if (this.#limit >= this.max) return;
     // "A run of successes": as many pages in a row as the limit allows at once (at least 4),
-    // sixteen times that to probe above the level the last 429 came at.
-    const run = Math.max(4, this.#limit) * (this.#limit >= this.#known ? 16 : 1);
+    // `#probeRun` times that to probe above the level known to be safe.
+    const run = Math.max(4, this.#limit) * (this.#limit >= this.#known ? this.#probeRun : 1);
     if (++this.#successes >= run) {
       this.#limit++;
       this.#successes = 0;
@@ -255,6 +269,9 @@ export async function* partitionedPages<T>(
   const resumed = parsePartitionCursor(options.startCursor, since, until);
   const pending: RangePosition[] = resumed ?? [];
   let unassigned = resumed ? { from: until, to: until } : { from: since, to: until };
+  // Ordered: the rest of slices cut after a page that showed them dense, with that density
+  // (records per ms), listed next in slices of about one page each (all below `unassigned`).
+  const cuts: { from: number; to: number; density: number }[] = [];
   // Records and time span of the slices already finished: with the running ones, the density that sizes new slices.
   let doneRecords = 0;
   let doneSpan = 0;
@@ -285,25 +302,35 @@ export async function* partitionedPages<T>(
     return Math.max(SECOND, Math.ceil((pages * perPage * span) / records));
   };
 
-  const buffered = () => slices.reduce((n, s) => n + (s === slices[0] ? 0 : s.buffer.length), 0);
-  const active = () => slices.filter((s) => !s.done && !(ordered && s !== slices[0] && s.buffer.length >= bufferPages)).length;
+  /** Ordered: the slice whose pages go out next (the earliest, unless the rest of a cut slice comes before it). */
+  const isHead = (slice: Slice<T>): boolean => slice === slices[0] && !(cuts.length > 0 && cuts[0]!.from < slice.from);
+  const buffered = () => slices.reduce((n, s) => n + (isHead(s) ? 0 : s.buffer.length), 0);
+  const active = () => slices.filter((s) => !s.done && !(ordered && !isHead(s) && s.buffer.length >= bufferPages)).length;
 
   /** Starts slices while requests may be added: pending parts, new ones from the unassigned range, or splits. */
   const fill = (): void => {
     while (!controller.signal.aborted && active() < permits.limit) {
-      if (ordered && buffered() >= concurrency * bufferPages) return;
+      // Ordered: nothing more ahead of the output once the buffers are full, except the part
+      // that comes next (the rest of a cut slice), which the output is waiting for.
+      if (ordered && buffered() >= concurrency * bufferPages && !(cuts.length > 0 && !slices.some(isHead))) return;
       const next = pending.shift();
       if (next) {
         newSlice(next.from, next.to, next.skip);
         continue;
       }
-      // Ordered: a slice that turned out to hold more than a buffer's worth (a burst) is split
-      // first, at the position it has reached: its rest is needed before any later time.
-      if (ordered && splitOversized()) continue;
+      // Ordered: the rest of a dense slice comes first (its records are needed before any later time).
+      const cut = cuts[0];
+      if (cut) {
+        const to = Math.min(cut.to, roundUp(cut.from + Math.max(SECOND, (ORDERED_SLICE_PAGES * perPage) / cut.density)));
+        newSlice(cut.from, to, 0);
+        if (to < cut.to) cut.from = to;
+        else cuts.shift();
+        continue;
+      }
       if (unassigned.from < unassigned.to) {
-        // Ordered: slices of about `bufferPages` pages, so that the slices listed ahead of the
-        // output fit their buffers. Arrival order: one slice per worker; splits balance the end.
-        const width = ordered ? widthFor(bufferPages) : Math.ceil((until - since) / concurrency);
+        // Ordered: slices of about one page each, so each is one request and none is a chain of
+        // round trips the output waits on. Arrival order: one slice per worker; splits balance the end.
+        const width = ordered ? widthFor(ORDERED_SLICE_PAGES) : Math.ceil((until - since) / concurrency);
         const to = Math.min(unassigned.to, roundUp(unassigned.from + width));
         newSlice(unassigned.from, to, 0);
         unassigned = { from: to, to: unassigned.to };
@@ -345,25 +372,6 @@ export async function* partitionedPages<T>(
     return true;
   };
 
-  /**
-   * Splits the earliest running slice that has fetched more than `bufferPages` pages and, at
-   * the density it has shown, has at least twice that left (so each half fills a buffer);
-   * false when there is none.
-   */
-  const splitOversized = (): boolean => {
-    for (const slice of slices) {
-      if (slice.done || slice.fetched < bufferPages * perPage) continue;
-      const reached = Math.max(slice.reachedAt, slice.from);
-      const density = slice.fetched / Math.max(SECOND, reached - slice.from);
-      if (density * (slice.to - reached) < 2 * bufferPages * perPage) continue;
-      const at = splitPoint(slice);
-      if (at === undefined) continue;
-      splitAt(slice, at);
-      return true;
-    }
-    return false;
-  };
-
   /** Lists one slice, page by page, under the limit of requests in flight. */
   const run = async (slice: Slice<T>): Promise<void> => {
     const own = new AbortController();
@@ -376,7 +384,7 @@ export async function* partitionedPages<T>(
     let skip = slice.skip;
     try {
       while (!slice.done) {
-        while (ordered && slice !== slices[0] && slice.buffer.length >= bufferPages) {
+        while (ordered && !isHead(slice) && slice.buffer.length >= bufferPages) {
           await new Promise<void>((resolve) => (slice.resume = resolve));
           controller.signal.throwIfAborted();
         }
@@ -390,17 +398,23 @@ export async function* partitionedPages<T>(
         controller.signal.throwIfAborted();
         if (step.done) break;
         permits.succeeded();
-        const items: T[] = [];
+        // The records of the slice: a run of the page's (after those skipped, before `to`).
+        const all = step.value.items;
+        let first = 0;
+        let end = all.length;
         const times: number[] = [];
-        for (const record of step.value.items) {
-          const t = createdAt(record, source.operation);
+        for (let i = 0; i < all.length; i++) {
+          const t = createdAt(all[i], source.operation);
           if (t < slice.reachedAt) throw new PaginationError('cursor-loop', `${source.operation}: records are not in ascending created_at order; a partitioned listing needs them to be`);
           if (t >= slice.to) {
             slice.done = true; // the rest belongs to a later slice (a split, or an inclusive end)
+            end = i;
             break;
           }
           if (t === slice.from && skip > 0) {
+            // Records at `from` come first (ascending order is checked): the skipped ones are a prefix.
             skip--;
+            first = i + 1;
             continue;
           }
           if (t === slice.reachedAt) slice.reachedCount++;
@@ -408,9 +422,25 @@ export async function* partitionedPages<T>(
             slice.reachedAt = t;
             slice.reachedCount = 1;
           }
-          items.push(record);
           times.push(t);
         }
+        // Ordered: a slice whose page shows it has well over another page left is cut after
+        // this page, before its last second (whose records may go on in the next page); the
+        // rest is listed next as slices of about a page each, side by side.
+        if (ordered && !slice.done && end === all.length && step.value.nextCursor !== undefined) {
+          const density = slice.fetched + times.length > 0 ? (slice.fetched + times.length) / Math.max(SECOND, slice.reachedAt - slice.from) : 0;
+          let keep = times.length;
+          while (keep > 0 && times[keep - 1] === slice.reachedAt) keep--;
+          if (keep > 0 && density * (slice.to - slice.reachedAt) > 1.5 * perPage) {
+            cuts.push({ from: slice.reachedAt, to: slice.to, density });
+            cuts.sort((a, b) => a.from - b.from);
+            slice.to = slice.reachedAt;
+            slice.done = true;
+            end = first + keep;
+            times.length = keep;
+          }
+        }
+        const items = first === 0 && end === all.length ? all : sliceWithRawJson(all, first, end);
         slice.fetched += items.length;
         slice.buffer.push({ items, times });
         notify();
@@ -436,6 +466,7 @@ export async function* partitionedPages<T>(
       out.push({ from: s.delivered.from, skip: s.delivered.skip, to: s.to });
     }
     for (const p of pending) out.push(p);
+    for (const c of cuts) out.push({ from: c.from, skip: 0, to: c.to });
     if (unassigned.from < unassigned.to) out.push({ from: unassigned.from, skip: 0, to: unassigned.to });
     return out.filter((p) => p.from < p.to).sort((a, b) => a.from - b.from);
   };
@@ -484,7 +515,7 @@ export async function* partitionedPages<T>(
         } else if (ordered) break;
         else i++;
       }
-      const from = ordered ? slices[0] : slices.find((s) => s.buffer.length > 0);
+      const from = ordered ? slices.find(isHead) : slices.find((s) => s.buffer.length > 0);
       const page = from?.buffer.shift();
       if (from && page) {
         from.resume?.();
@@ -494,7 +525,7 @@ export async function* partitionedPages<T>(
         yield handOut(from, page);
         continue;
       }
-      if (slices.length === 0 && pending.length === 0 && unassigned.from >= unassigned.to) return;
+      if (slices.length === 0 && pending.length === 0 && cuts.length === 0 && unassigned.from >= unassigned.to) return;
       fill();
       await new Promise<void>((resolve) => {
         wakeOutput = resolve;

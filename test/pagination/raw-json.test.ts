@@ -46,4 +46,16 @@ describe('rawJsonOf: the server\'s text of a page\'s records', () => {
     expect(ids).toHaveLength(120);
     expect(new Set(ids).size).toBe(120);
   });
+
+  it('a partitioned listing: each page\'s text is that of its records, in created_at order', async () => {
+    await setup();
+    const all = await client.actionLogs.list({ per_page: 40 }).toArray();
+    const since = all[0]!.created_at!;
+    const until = new Date(Date.parse(all.at(-1)!.created_at!) + 1000).toISOString();
+    const lines: string[] = [];
+    for await (const page of client.actionLogs.list({ per_page: 40 }, { partition: { since, until, concurrency: 4 } }).pages()) {
+      lines.push(...texts(page.items));
+    }
+    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(all);
+  });
 });

@@ -29,6 +29,8 @@ interface FakeOptions {
   latencyMs?: number;
   /** These page requests (1-based) are rate limited once: retried after a 429, as the request core does. */
   rateLimitAt?: Set<number>;
+  /** A server limit of requests in flight: one beyond it gets a 429 and is retried 5 ms later, as the request core does. */
+  maxConcurrent?: number;
 }
 
 /** A fake time-ranged list over `all`, recording every slice request. */
@@ -37,6 +39,7 @@ function fakeSource(all: readonly Rec[], options: FakeOptions = {}) {
   const requests: { from: number; to: number; offset: number; inFlight: number }[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
+  let refused = 0;
   const source: PartitionSource<Rec> = {
     operation: 'actionLogs.list',
     openSlice(from, to, signal, onRetry) {
@@ -48,6 +51,12 @@ function fakeSource(all: readonly Rec[], options: FakeOptions = {}) {
         async *[Symbol.asyncIterator](): AsyncGenerator<Page<Rec>> {
           for (let offset = 0; offset < inRange.length || offset === 0; offset += perPage) {
             signal.throwIfAborted();
+            while (options.maxConcurrent !== undefined && inFlight >= options.maxConcurrent) {
+              refused++;
+              onRetry(429);
+              await new Promise((r) => setTimeout(r, 5));
+              signal.throwIfAborted();
+            }
             inFlight++;
             requests.push({ from, to, offset, inFlight });
             const fail = options.failOn?.get(requests.length);
@@ -66,14 +75,15 @@ function fakeSource(all: readonly Rec[], options: FakeOptions = {}) {
             } finally {
               inFlight--;
             }
-            yield { items: inRange.slice(offset, offset + perPage), cursor: undefined, nextCursor: undefined, prevCursor: undefined };
+            const more = offset + perPage < inRange.length;
+            yield { items: inRange.slice(offset, offset + perPage), cursor: undefined, nextCursor: more ? `after-${offset + perPage}` : undefined, prevCursor: undefined };
             if (offset + perPage >= inRange.length) return;
           }
         },
       };
     },
   };
-  return { source, requests, maxInFlight: () => maxInFlight };
+  return { source, requests, maxInFlight: () => maxInFlight, refused: () => refused };
 }
 
 const listing = (source: PartitionSource<Rec>, options: PartitionOptions & { startCursor?: string }) =>
@@ -169,6 +179,24 @@ describe('rate limits: the limit of requests in flight adapts', () => {
     for (let i = 1; i < after.length; i++) expect(after[i]! - after[i - 1]!).toBeLessThanOrEqual(1);
     expect(Math.max(...after)).toBe(8);
     expect(Math.max(...inFlight)).toBe(8);
+  });
+
+  it('under a server limit of 4: finishes, settles at the limit, and probes above it less and less often', async () => {
+    const all = records(Array.from({ length: 6_000 }, (_, i) => i));
+    const fake = fakeSource(all, { latencyMs: 1, maxConcurrent: 4 });
+    const got = await listing(fake.source, { since: T0, until: T0 + 6_000_000, concurrency: 8 }).toArray();
+    const ids = got.map((r) => r.id);
+    const missing = all.filter((r) => !ids.includes(r.id)).map((r) => r.id);
+    const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
+    expect({ missing: missing.slice(0, 20), dup: dup.slice(0, 20), n: ids.length }).toEqual({ missing: [], dup: [], n: 6000 });
+    expect(ids).toEqual(all.map((r) => r.id));
+    expect(fake.maxInFlight()).toBe(4);
+    // Pages sent at the limit: most of them (the limit comes back to 4 quickly after each halving).
+    const atLimit = fake.requests.filter((r) => r.inFlight === 4).length;
+    expect(atLimit / fake.requests.length).toBeGreaterThan(0.6);
+    // 600+ pages: the first burst (4 beyond the limit, a few times each while it lasts), then a
+    // probe after 64 successes, 128, 256 (each failed probe doubles the wait): not one per 70 pages.
+    expect(fake.refused()).toBeLessThanOrEqual(16);
   });
 });
 
