@@ -14,8 +14,11 @@
  *   is split at the position it has reached (its last record's `created_at`): it stops there,
  *   a new slice takes the rest. So bursts (most records in a small part of the range) keep
  *   every worker busy to the end.
- * - Ordered output: the earliest slice's pages are handed out as they come; later slices
- *   hold at most a few pages each (a budget of `concurrency x bufferPages` in all), then wait.
+ * - Ordered output: slices of about one page (one request each). A slice whose page shows it
+ *   is dense stops after that page, before its last second; the rest of its range (a "cut")
+ *   is listed next, before any later slice is handed out. The earliest slice's pages are
+ *   handed out as they come; later slices hold at most a few pages each (a budget of
+ *   `concurrency x bufferPages` in all), then wait.
  * - A 429 halves the limit of requests in flight; a run of successes grows it back by one,
  *   never above `concurrency`. Each 429 itself waits as `Retry-After` says (the request core).
  * - Positions are `(from, skip, to)`: the slice's records from `from` on, minus the first
@@ -428,7 +431,7 @@ export async function* partitionedPages<T>(
         // this page, before its last second (whose records may go on in the next page); the
         // rest is listed next as slices of about a page each, side by side.
         if (ordered && !slice.done && end === all.length && step.value.nextCursor !== undefined) {
-          const density = slice.fetched + times.length > 0 ? (slice.fetched + times.length) / Math.max(SECOND, slice.reachedAt - slice.from) : 0;
+          const density = (slice.fetched + times.length) / Math.max(SECOND, slice.reachedAt - slice.from);
           let keep = times.length;
           while (keep > 0 && times[keep - 1] === slice.reachedAt) keep--;
           if (keep > 0 && density * (slice.to - slice.reachedAt) > 1.5 * perPage) {
