@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod';
-import type { RequestCore, RequestSpec, Scalar } from '../core/types.js';
+import type { RequestCore, RequestSlot, RequestSpec, Scalar } from '../core/types.js';
 import { pumpPages } from '../pagination/page-pump.js';
 import { Paginated } from '../pagination/paginated.js';
 import type { ApiContext, CallOptions, ListCallOptions, OperationParams, ValidationMode } from './context.js';
@@ -25,7 +25,7 @@ export interface ApiDefaults {
 
 /** Creates the context generated resource modules call into. */
 export function createApiContext(core: RequestCore, defaults: ApiDefaults): ApiContext {
-  function requestSpec(op: OperationSpec, pathArgs: readonly unknown[], params: OperationParams | undefined, options: CallOptions): RequestSpec {
+  function requestSpec(op: OperationSpec, pathArgs: readonly unknown[], params: OperationParams | undefined, options: CallOptions & SliceOptions): RequestSpec {
     checkParams(op, pathArgs, params);
     defaults.assertAuth(op);
     const { query, body } = splitParams(op, params);
@@ -42,6 +42,7 @@ export function createApiContext(core: RequestCore, defaults: ApiDefaults): ApiC
       anonymous: op.anonymous,
       idempotent: options.idempotent,
       onRetry: options.onRetry,
+      slot: options.slot,
       operation: op.id,
     };
   }
@@ -62,6 +63,20 @@ export function createApiContext(core: RequestCore, defaults: ApiDefaults): ApiC
     return validator;
   };
 
+  const list = (op: OperationSpec, pathArgs: readonly unknown[], params: OperationParams | undefined, options: ListCallOptions & SliceOptions = {}): Paginated<unknown> => {
+    if (options.partition) return partitionedList(list, op, pathArgs, params ?? {}, options, defaults.perPage);
+    const spec = requestSpec(op, pathArgs, withPerPage(op, params, defaults.perPage), options);
+    checkStartCursor(op, options.startCursor);
+    const mode = options.validation ?? defaults.validation;
+    if (options.maxPageBytes !== undefined && !(Number.isInteger(options.maxPageBytes) && options.maxPageBytes >= 1024)) {
+      throw new InvalidParameterError(op.id, 'maxPageBytes', 'must be an integer of at least 1024 (bytes)');
+    }
+    const fetcher = filesPageFetcher(core, spec, () => validatorFor(op, mode), options.maxPageBytes);
+    const perPage = (spec.query?.per_page as number | undefined) ?? undefined;
+    const pumpOptions = { ...options, prefetch: options.prefetch ?? defaults.prefetch, pageSize: perPage };
+    return new Paginated((demand) => pumpPages(fetcher, pumpOptions, demand));
+  };
+
   const context: ApiContext = {
     async call(op, pathArgs, params, options = {}) {
       const spec = requestSpec(op, pathArgs, params, options);
@@ -75,19 +90,7 @@ export function createApiContext(core: RequestCore, defaults: ApiDefaults): ApiC
       return op.returns.array ? validateList(op.id, body, validate) : validate(body, undefined);
     },
 
-    list(op, pathArgs, params, options: ListCallOptions = {}) {
-      if (options.partition) return partitionedList(context, op, pathArgs, params ?? {}, options, defaults.perPage);
-      const spec = requestSpec(op, pathArgs, withPerPage(op, params, defaults.perPage), options);
-      checkStartCursor(op, options.startCursor);
-      const mode = options.validation ?? defaults.validation;
-      if (options.maxPageBytes !== undefined && !(Number.isInteger(options.maxPageBytes) && options.maxPageBytes >= 1024)) {
-        throw new InvalidParameterError(op.id, 'maxPageBytes', 'must be an integer of at least 1024 (bytes)');
-      }
-      const fetcher = filesPageFetcher(core, spec, () => validatorFor(op, mode), options.maxPageBytes);
-      const perPage = (spec.query?.per_page as number | undefined) ?? undefined;
-      const pumpOptions = { ...options, prefetch: options.prefetch ?? defaults.prefetch, pageSize: perPage };
-      return new Paginated((demand) => pumpPages(fetcher, pumpOptions, demand));
-    },
+    list,
   };
   return context;
 }
@@ -110,9 +113,14 @@ export function timeRangeOf(op: OperationSpec): TimeRangeParams | undefined {
 
 const RANGE_PARAMS = ['filter_gt', 'filter_gteq', 'filter_lt', 'filter_lteq'];
 
+/** What a partition adds to its slices' list calls: the limit of requests in flight they share. */
+interface SliceOptions {
+  slot?: RequestSlot;
+}
+
 /** A list call with `{ partition }`: checked now, listed as time slices side by side (see partition.ts). */
 function partitionedList(
-  api: ApiContext,
+  list: (op: OperationSpec, pathArgs: readonly unknown[], params: OperationParams | undefined, options: ListCallOptions & SliceOptions) => Paginated<unknown>,
   op: OperationSpec,
   pathArgs: readonly unknown[],
   params: OperationParams,
@@ -162,11 +170,10 @@ function partitionedList(
   const { partition: _p, startCursor: _s, prefetch: _f, ...sliceOptions } = options;
   const source: PartitionSource<unknown> = {
     operation: op.id,
-    openSlice: (from, to, signal, onRetry) =>
-      api.list(op, pathArgs, sliceParams(from, to), { ...sliceOptions, prefetch: 0, signal, onRetry: (e) => onRetry(e.reason) }).pages(),
+    openSlice: (from, to, signal, slot) => list(op, pathArgs, sliceParams(from, to), { ...sliceOptions, prefetch: 0, signal, slot }).pages(),
   };
   // Parameters are checked now, before anything is sent.
-  api.list(op, pathArgs, sliceParams(since, until ?? since + 1000), { ...sliceOptions });
+  list(op, pathArgs, sliceParams(since, until ?? since + 1000), { ...sliceOptions });
   return new Paginated((demand) =>
     partitionedPages(source, { ...partition, since, until, startCursor: options.startCursor, signal: options.signal, perPage }, demand),
   );

@@ -96,6 +96,9 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
     // body of every response it hands to such a hook, which costs a copy of every page.
     let attempt = 0;
     let startedAt = 0;
+    const slot = 'slot' in spec ? spec.slot : undefined;
+    /** Gives back the attempt's place under `slot` (once; a no-op without one). */
+    let giveBack: (status: number | undefined) => void = () => {};
     const responded = (status: number) => {
       const durationMs = performance.now() - startedAt;
       log.response(event, status, durationMs);
@@ -111,9 +114,15 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
       throwHttpErrors: true,
       // A signal aborted during the lifecycle's steps before the send (hooks, the retry wait's
       // end) sends nothing: the fetch is not called at all.
-      fetch: (input, init) => {
-        if (spec.signal?.aborted) return Promise.reject(spec.signal.reason);
-        return (('fetch' in spec ? spec.fetch : undefined) ?? settings.fetch ?? globalThis.fetch)(input, init);
+      fetch: async (input, init) => {
+        try {
+          spec.signal?.throwIfAborted();
+          const response = await (('fetch' in spec ? spec.fetch : undefined) ?? settings.fetch ?? globalThis.fetch)(input, init);
+          giveBack(response.status);
+          return response;
+        } finally {
+          giveBack(undefined);
+        }
       },
       redirect: how.redirect,
       credentials: 'omit',
@@ -129,7 +138,9 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
       },
       hooks: {
         beforeRequest: [
-          (request) => {
+          async (request) => {
+            // A place under the request's slot (if any), taken before the timeout starts.
+            if (slot) giveBack = once(await slot.acquire(spec.signal));
             attempt = retries.retries;
             startedAt = performance.now();
             log.request(event, attempt);
@@ -159,6 +170,8 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
       if (isKyHttpError(error)) responded(error.response.status);
       else if (startedAt > 0) failed(error);
       throw await translateError(error, spec, url, redact);
+    } finally {
+      giveBack(undefined);
     }
   }
 
@@ -179,6 +192,16 @@ interface SendOptions {
   redirect: 'manual' | 'follow';
   /** The URL as hooks show it. */
   shownUrl: string;
+}
+
+/** `fn`, callable once: later calls do nothing. */
+function once<A>(fn: (arg: A) => void): (arg: A) => void {
+  let called = false;
+  return (arg) => {
+    if (called) return;
+    called = true;
+    fn(arg);
+  };
 }
 
 /** A URL without its query (a presigned URL's signature), for hooks. */

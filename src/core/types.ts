@@ -38,10 +38,23 @@ export interface RequestSpec {
   /** Called before each retry of this request, after the client's `beforeRetry` hook. */
   onRetry?: (event: RetryEvent) => void;
   /**
+   * A shared limit of requests in flight this request counts against (a partitioned
+   * listing's): a place is taken before each attempt is sent and given back as soon as its
+   * response headers arrive or it fails, so neither the body's transfer nor a retry's wait
+   * holds one.
+   */
+  slot?: RequestSlot;
+  /**
    * The retries of the logical request this send belongs to (a page and the refetches of its
    * body): shared, so every layer draws on one budget. Default: a fresh one per send.
    */
   budget?: RetryBudget;
+}
+
+/** A limit on requests in flight (see {@link RequestSpec.slot}). */
+export interface RequestSlot {
+  /** Waits for a place; resolves to the function that gives it back, with the response's status (none for a failure without one). */
+  acquire(signal: AbortSignal | undefined): Promise<(status: number | undefined) => void>;
 }
 
 /**

@@ -19,13 +19,16 @@
  *   is listed next, before any later slice is handed out. The earliest slice's pages are
  *   handed out as they come; later slices hold at most a few pages each (a budget of
  *   `concurrency x bufferPages` in all), then wait.
- * - A 429 halves the limit of requests in flight; a run of successes grows it back by one,
- *   never above `concurrency`. Each 429 itself waits as `Retry-After` says (the request core).
+ * - Requests in flight are counted from the send to the response headers (the request
+ *   core's `slot`): reading and parsing a page, and a retry's `Retry-After` wait, hold no
+ *   place. A 429 halves the limit; a run of successes grows it back by one, never above
+ *   `concurrency`. Each 429 itself waits as `Retry-After` says (the request core).
  * - Positions are `(from, skip, to)`: the slice's records from `from` on, minus the first
  *   `skip` (those at `from` already delivered). A resume cursor (`fs-partition:...`) lists
  *   the positions of every part not yet delivered.
  */
 import { FilesError, PaginationError } from '../errors/index.js';
+import type { RequestSlot } from '../core/types.js';
 import type { Demand } from '../pagination/page-pump.js';
 import { sliceWithRawJson } from '../pagination/raw-json.js';
 import type { Page } from '../pagination/types.js';
@@ -57,7 +60,7 @@ export interface TimeRangeParams {
 /** What a partitioned listing needs of the operation. */
 export interface PartitionSource<T> {
   /** One slice's listing: records with `from <= created_at < to` (the caller's range parameters), one page at a time. */
-  openSlice(from: number, to: number, signal: AbortSignal, onRetry: (status: number | string) => void): AsyncIterable<Page<T>>;
+  openSlice(from: number, to: number, signal: AbortSignal, slot: RequestSlot): AsyncIterable<Page<T>>;
   /** Name of the operation, for errors. */
   readonly operation: string;
 }
@@ -128,59 +131,105 @@ const SECOND = 1000;
  */
 const ORDERED_SLICE_PAGES = 0.9;
 
-/** Adjustable limit of requests in flight: halved on 429, grown by one after a run of successes. */
+/** Slices running beyond the limit of requests in flight (see `fill`). */
+const SPARE_SLICES = 2;
+
+/**
+ * Adjustable limit of requests in flight, the slot every slice's requests share: a place is
+ * taken before each attempt and given back when its response headers arrive (the server is
+ * done with it), so a body's transfer and parsing, and a `Retry-After` wait, hold none.
+ * Halved on 429, grown by one after a run of successes, never above `max`. Waiting requests
+ * get places earliest slice first: the ordered output needs the earliest records first.
+ */
 class Permits {
   #limit: number;
   #inFlight = 0;
   #successes = 0;
   /** Counts halvings: a 429 to a request sent before the last one is the same congestion, already answered. */
   #epoch = 0;
-  #waiting: (() => void)[] = [];
+  /** Requests waiting for a place, by the `from` of their slice. */
+  #waiting: { priority: number; grant: () => void }[] = [];
   constructor(readonly max: number) {
     this.#limit = max;
   }
   get limit(): number {
     return this.#limit;
   }
-  get available(): boolean {
-    return this.#inFlight < this.#limit;
+
+  /** A slot for the requests of a slice starting at `priority` (its `from`), which `onStatus` hears the status of. */
+  slotFor(priority: number, onSend: () => void, onStatus: (status: number | undefined) => void): RequestSlot {
+    return {
+      acquire: async (signal) => {
+        onSend();
+        await this.#take(priority, signal);
+        const epoch = this.#epoch;
+        return (status) => {
+          this.#inFlight--;
+          if (status === 429) this.#rateLimited(epoch);
+          else if (status !== undefined && status < 400) this.#succeeded();
+          this.#grant();
+          onStatus(status);
+        };
+      },
+    };
   }
-  /** Waits for a free place; resolves to the epoch the request is sent in (for `rateLimited`). */
-  async acquire(signal: AbortSignal): Promise<number> {
-    while (this.#inFlight >= this.#limit) {
-      signal.throwIfAborted();
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+
+  #take(priority: number, signal: AbortSignal | undefined): Promise<void> {
+    signal?.throwIfAborted();
+    if (this.#inFlight < this.#limit && !this.#waiting.some((w) => w.priority < priority)) {
+      this.#inFlight++;
+      return Promise.resolve();
     }
-    this.#inFlight++;
-    return this.#epoch;
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        priority,
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const at = this.#waiting.findIndex((w) => w.priority > priority);
+      this.#waiting.splice(at < 0 ? this.#waiting.length : at, 0, waiter);
+    });
   }
-  release(): void {
-    this.#inFlight--;
-    this.#wake();
+
+  /** Hands free places to the earliest waiting requests. */
+  #grant(): void {
+    while (this.#inFlight < this.#limit && this.#waiting.length > 0) {
+      this.#inFlight++;
+      this.#waiting.shift()!.grant();
+    }
   }
+
   /**
    * The highest level known to be safe (as TCP's slow-start threshold): after a first 429, the
    * level it halved the limit to; after a probe above it failed, the level below the probe.
    * Growing back to it is quick; growing beyond it is a probe, tried only after a long run of
-   * successes, twice as long after each failed probe (a server's limit is usually fixed).
+   * successes, four times as long after each failed probe (a server's limit is usually fixed,
+   * and a 429 makes its request wait `Retry-After`, which the ordered output may wait on).
    */
   #known = Infinity;
   /** How much longer than an ordinary run of successes the run before a probe is. */
   #probeRun = 16;
 
   /** A 429 to a request sent in `epoch`: halves the limit, unless a later halving already answered it. */
-  rateLimited(epoch: number): void {
+  #rateLimited(epoch: number): void {
     this.#successes = 0;
     if (epoch < this.#epoch) return;
     this.#epoch++;
     if (this.#limit > this.#known) {
       this.#known = this.#limit - 1;
-      this.#probeRun *= 2;
+      this.#probeRun *= 4;
     } else this.#known = Math.max(1, Math.floor(this.#limit / 2));
     this.#limit = Math.max(1, Math.floor(this.#limit / 2));
   }
   /** A success: after a run of them, one more request in flight (never above `max`). */
-  succeeded(): void {
+  #succeeded(): void {
     if (this.#limit >= this.max) return;
     // "A run of successes": as many pages in a row as the limit allows at once (at least 4),
     // `#probeRun` times that to probe above the level known to be safe.
@@ -188,15 +237,7 @@ class Permits {
     if (++this.#successes >= run) {
       this.#limit++;
       this.#successes = 0;
-      this.#wake();
     }
-  }
-  wakeAll(): void {
-    this.#wake();
-  }
-  #wake(): void {
-    const all = this.#waiting.splice(0);
-    for (const wake of all) wake();
   }
 }
 
@@ -225,6 +266,8 @@ interface Slice<T> {
   done: boolean;
   /** The fetch loop waits here while its buffer is full (ordered mode). */
   resume?: () => void;
+  /** A request of the slice failed and may be sent again (it waits, holding no place): not counted as active. */
+  retrying: boolean;
 }
 
 /**
@@ -280,7 +323,7 @@ export async function* partitionedPages<T>(
   let doneSpan = 0;
 
   const newSlice = (from: number, to: number, skip: number): Slice<T> => {
-    const slice: Slice<T> = { id: nextId++, from, to, skip, reachedAt: from, reachedCount: 0, fetched: 0, buffer: [], delivered: { from, skip }, done: false };
+    const slice: Slice<T> = { id: nextId++, from, to, skip, reachedAt: from, reachedCount: 0, fetched: 0, buffer: [], delivered: { from, skip }, done: false, retrying: false };
     slices.push(slice);
     slices.sort((a, b) => a.from - b.from);
     void run(slice).catch((error: unknown) => {
@@ -308,11 +351,15 @@ export async function* partitionedPages<T>(
   /** Ordered: the slice whose pages go out next (the earliest, unless the rest of a cut slice comes before it). */
   const isHead = (slice: Slice<T>): boolean => slice === slices[0] && !(cuts.length > 0 && cuts[0]!.from < slice.from);
   const buffered = () => slices.reduce((n, s) => n + (isHead(s) ? 0 : s.buffer.length), 0);
-  const active = () => slices.filter((s) => !s.done && !(ordered && !isHead(s) && s.buffer.length >= bufferPages)).length;
+  const active = () => slices.filter((s) => !s.done && !s.retrying && !(ordered && !isHead(s) && s.buffer.length >= bufferPages)).length;
 
-  /** Starts slices while requests may be added: pending parts, new ones from the unassigned range, or splits. */
+  /**
+   * Starts slices while requests may be added: pending parts, new ones from the unassigned
+   * range, or splits. A couple more slices than places run, so that while some read and parse
+   * their pages (holding no place), others' requests keep every place busy.
+   */
   const fill = (): void => {
-    while (!controller.signal.aborted && active() < permits.limit) {
+    while (!controller.signal.aborted && active() < permits.limit + SPARE_SLICES) {
       // Ordered: nothing more ahead of the output once the buffers are full, except the part
       // that comes next (the rest of a cut slice), which the output is waiting for.
       if (ordered && buffered() >= concurrency * bufferPages && !(cuts.length > 0 && !slices.some(isHead))) return;
@@ -379,10 +426,14 @@ export async function* partitionedPages<T>(
   const run = async (slice: Slice<T>): Promise<void> => {
     const own = new AbortController();
     sliceControllers.add(own);
-    let epoch = 0; // of the request in flight
-    const pages = source.openSlice(slice.from, slice.to, own.signal, (reason) => {
-      if (reason === 429) permits.rateLimited(epoch);
-    });
+    const slot = permits.slotFor(
+      slice.from,
+      () => (slice.retrying = false),
+      (status) => {
+        if (status === undefined || status >= 400) slice.retrying = true;
+      },
+    );
+    const pages = source.openSlice(slice.from, slice.to, own.signal, slot);
     const iterator = pages[Symbol.asyncIterator]();
     let skip = slice.skip;
     try {
@@ -391,16 +442,9 @@ export async function* partitionedPages<T>(
           await new Promise<void>((resolve) => (slice.resume = resolve));
           controller.signal.throwIfAborted();
         }
-        epoch = await permits.acquire(controller.signal);
-        let step: IteratorResult<Page<T>>;
-        try {
-          step = await iterator.next();
-        } finally {
-          permits.release();
-        }
+        const step = await iterator.next();
         controller.signal.throwIfAborted();
         if (step.done) break;
-        permits.succeeded();
         // The records of the slice: a run of the page's (after those skipped, before `to`).
         const all = step.value.items;
         let first = 0;
@@ -537,7 +581,6 @@ export async function* partitionedPages<T>(
   } finally {
     for (const s of signals) s.removeEventListener('abort', onAbort);
     if (!controller.signal.aborted) controller.abort(new DOMException('listing stopped', 'AbortError'));
-    permits.wakeAll();
     for (const s of slices) s.resume?.();
   }
 }

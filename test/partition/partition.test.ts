@@ -42,7 +42,7 @@ function fakeSource(all: readonly Rec[], options: FakeOptions = {}) {
   let refused = 0;
   const source: PartitionSource<Rec> = {
     operation: 'actionLogs.list',
-    openSlice(from, to, signal, onRetry) {
+    openSlice(from, to, signal, slot) {
       const inRange = all.filter((r) => {
         const t = Date.parse(r.created_at);
         return t >= from && (options.inclusiveEnd ? t <= to : t < to);
@@ -51,29 +51,40 @@ function fakeSource(all: readonly Rec[], options: FakeOptions = {}) {
         async *[Symbol.asyncIterator](): AsyncGenerator<Page<Rec>> {
           for (let offset = 0; offset < inRange.length || offset === 0; offset += perPage) {
             signal.throwIfAborted();
+            // As the request core does: a place under the slot before each attempt, given back
+            // with the response's status when it arrives.
+            let giveBack = await slot.acquire(signal);
             while (options.maxConcurrent !== undefined && inFlight >= options.maxConcurrent) {
               refused++;
-              onRetry(429);
+              giveBack(429);
               await new Promise((r) => setTimeout(r, 5));
               signal.throwIfAborted();
+              giveBack = await slot.acquire(signal);
             }
             inFlight++;
             requests.push({ from, to, offset, inFlight });
             const fail = options.failOn?.get(requests.length);
             maxInFlight = Math.max(maxInFlight, inFlight);
+            let status: number | undefined = 200;
             try {
               const limited = options.rateLimitAt?.has(requests.length);
               if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
-              // The 429 arrives with the response; the request core then retries the same request, which succeeds.
-              if (limited) onRetry(429);
+              if (limited) {
+                // A 429; the request core then sends the same request again, which succeeds.
+                inFlight--;
+                giveBack(429);
+                giveBack = await slot.acquire(signal);
+                inFlight++;
+              }
               if (fail) {
                 options.failOn!.delete(requests.length);
                 const error = fail();
-                if (error instanceof RateLimitedError) onRetry(429);
+                status = error instanceof RateLimitedError ? 429 : undefined;
                 throw error;
               }
             } finally {
               inFlight--;
+              giveBack(status);
             }
             const more = offset + perPage < inRange.length;
             yield { items: inRange.slice(offset, offset + perPage), cursor: undefined, nextCursor: more ? `after-${offset + perPage}` : undefined, prevCursor: undefined };
@@ -195,7 +206,7 @@ describe('rate limits: the limit of requests in flight adapts', () => {
     const atLimit = fake.requests.filter((r) => r.inFlight === 4).length;
     expect(atLimit / fake.requests.length).toBeGreaterThan(0.6);
     // 600+ pages: the first burst (4 beyond the limit, a few times each while it lasts), then a
-    // probe after 64 successes, 128, 256 (each failed probe doubles the wait): not one per 70 pages.
+    // probe after 64 successes, 256, 1024 (each failed probe makes the wait 4x): not one per 70 pages.
     expect(fake.refused()).toBeLessThanOrEqual(16);
   });
 });
