@@ -126,10 +126,16 @@ function createdAt(record: unknown, operation: string): number {
 const SECOND = 1000;
 
 /**
- * Ordered mode: new slices are sized to hold this many pages at the density seen, a little
- * under one, so that each is usually one request (a full page would often need a second).
+ * Ordered mode: new slices are sized to hold a little under one page at the density seen, so
+ * that each is usually one request (a full page would often need a second). How far under
+ * depends on how far the slices' counts have strayed from what their density predicted: at
+ * first 0.9 of a page; then `MAX_SLICE_PAGES` over the largest ratio of found to predicted
+ * records among the last `SPREAD_WINDOW` slices (0.97 when the density is steady, less when
+ * counts scatter, so few slices overflow into a second request).
  */
-const ORDERED_SLICE_PAGES = 0.9;
+const FIRST_SLICE_PAGES = 0.9;
+const MAX_SLICE_PAGES = 0.97;
+const SPREAD_WINDOW = 32;
 
 /** Slices running beyond the limit of requests in flight (see `fill`). */
 const SPARE_SLICES = 2;
@@ -259,6 +265,8 @@ interface Slice<T> {
   reachedCount: number;
   /** Records fetched so far (for the density estimate). */
   fetched: number;
+  /** Records its density predicted when it was sized (unset for slices not sized from one, and once cut or split). */
+  expected?: number;
   /** Pages fetched and not yet handed out, with their records' `created_at` in ms. */
   readonly buffer: Fetched<T>[];
   /** Position delivered: what a resume cursor says for this slice. */
@@ -334,8 +342,11 @@ export async function* partitionedPages<T>(
     return slice;
   };
 
-  /** Width of a new slice: about `pages` pages at the density seen so far (a fraction of the range before any is seen). */
-  const widthFor = (pages: number): number => {
+  /**
+   * Width of a new slice: about `pages` pages at the density seen so far (records per ms;
+   * `undefined` before any is seen, when the width is a fraction of the range).
+   */
+  const widthFor = (pages: number): { width: number; density?: number } => {
     let records = doneRecords;
     let span = doneSpan;
     for (const s of slices) {
@@ -344,8 +355,15 @@ export async function* partitionedPages<T>(
     }
     // Nothing seen yet: a fraction of the range, and at least all the empty time covered so far
     // (so a sparse range takes a few requests, not one per narrow slice).
-    if (records === 0) return Math.max(SECOND, Math.ceil((until - since) / (concurrency * 8)), span);
-    return Math.max(SECOND, Math.ceil((pages * perPage * span) / records));
+    if (records === 0) return { width: Math.max(SECOND, Math.ceil((until - since) / (concurrency * 8)), span) };
+    return { width: Math.max(SECOND, Math.ceil((pages * perPage * span) / records)), density: records / span };
+  };
+
+  // Found / predicted records of the last slices sized from a density (see MAX_SLICE_PAGES).
+  const spread: number[] = [];
+  const slicePages = (): number => (spread.length < SPREAD_WINDOW / 4 ? FIRST_SLICE_PAGES : Math.max(0.5, Math.min(MAX_SLICE_PAGES, MAX_SLICE_PAGES / Math.max(...spread))));
+  const sized = (slice: Slice<T>, density: number | undefined): void => {
+    if (density !== undefined) slice.expected = density * (slice.to - slice.from);
   };
 
   /** Ordered: the slice whose pages go out next (the earliest, unless the rest of a cut slice comes before it). */
@@ -371,8 +389,8 @@ export async function* partitionedPages<T>(
       // Ordered: the rest of a dense slice comes first (its records are needed before any later time).
       const cut = cuts[0];
       if (cut) {
-        const to = Math.min(cut.to, roundUp(cut.from + Math.max(SECOND, (ORDERED_SLICE_PAGES * perPage) / cut.density)));
-        newSlice(cut.from, to, 0);
+        const to = Math.min(cut.to, roundUp(cut.from + Math.max(SECOND, (slicePages() * perPage) / cut.density)));
+        sized(newSlice(cut.from, to, 0), cut.density);
         if (to < cut.to) cut.from = to;
         else cuts.shift();
         continue;
@@ -380,9 +398,9 @@ export async function* partitionedPages<T>(
       if (unassigned.from < unassigned.to) {
         // Ordered: slices of about one page each, so each is one request and none is a chain of
         // round trips the output waits on. Arrival order: one slice per worker; splits balance the end.
-        const width = ordered ? widthFor(ORDERED_SLICE_PAGES) : Math.ceil((until - since) / concurrency);
+        const { width, density } = ordered ? widthFor(slicePages()) : { width: Math.ceil((until - since) / concurrency), density: undefined };
         const to = Math.min(unassigned.to, roundUp(unassigned.from + width));
-        newSlice(unassigned.from, to, 0);
+        sized(newSlice(unassigned.from, to, 0), density);
         unassigned = { from: to, to: unassigned.to };
         continue;
       }
@@ -401,6 +419,7 @@ export async function* partitionedPages<T>(
   const splitAt = (slice: Slice<T>, at: number): void => {
     const to = slice.to;
     slice.to = at;
+    slice.expected = undefined;
     newSlice(at, to, 0);
   };
 
@@ -482,6 +501,7 @@ export async function* partitionedPages<T>(
             cuts.push({ from: slice.reachedAt, to: slice.to, density });
             cuts.sort((a, b) => a.from - b.from);
             slice.to = slice.reachedAt;
+            slice.expected = undefined;
             slice.done = true;
             end = first + keep;
             times.length = keep;
@@ -498,6 +518,12 @@ export async function* partitionedPages<T>(
       sliceControllers.delete(own);
     }
     slice.done = true;
+    // How far its count strayed from the prediction (slices predicted to hold a few records
+    // stray by chance alone, and say little).
+    if (slice.expected !== undefined && slice.expected >= perPage / 4) {
+      spread.push(slice.fetched / slice.expected);
+      if (spread.length > SPREAD_WINDOW) spread.shift();
+    }
     notify();
     fill();
   };
