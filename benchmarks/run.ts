@@ -285,7 +285,7 @@ const md: string[] = [
   '',
   `## Partitioned export: ${LOG_RECORDS.toLocaleString('en')} action logs, 50 ms latency per request`,
   '',
-  'An NDJSON export of a created_at range by the real `files-stream export` (`contenders/partition-export.ts` starts the built CLI as the installed command runs, in a process of its own without the TypeScript loader, one run each; peak RSS and CPU time are that process's): one cursor chain (the range as `--param filter_gteq/filter_lt`) against `--since/--until --parallel n` (ordered), the emulator in its own process; then with the emulator refusing more than 4 requests at once (429 with `Retry-After: 1`).',
+  'An NDJSON export of a created_at range by the real `files-stream export` (`contenders/partition-export.ts` starts the built CLI as the installed command runs, in a process of its own without the TypeScript loader, one run each; peak RSS and CPU time are those of that process): one cursor chain (the range as `--param filter_gteq/filter_lt`) against `--since/--until --parallel n` (ordered), the emulator in its own process; then with the emulator refusing more than 4 requests at once (429 with `Retry-After: 1`).',
   '',
   '| export | server limit | wall time | vs one chain | peak RSS | requests | 429s |',
   '|---|---:|---:|---:|---:|---:|---:|',

@@ -97,7 +97,7 @@ function fakeSource(all: readonly Rec[], options: FakeOptions = {}) {
   return { source, requests, maxInFlight: () => maxInFlight, refused: () => refused };
 }
 
-const listing = (source: PartitionSource<Rec>, options: PartitionOptions & { startCursor?: string }) =>
+const listing = (source: PartitionSource<Rec>, options: PartitionOptions & { startCursor?: string; perPage?: number }) =>
   new Paginated<Rec>((demand) => partitionedPages(source, { perPage: 10, ...options }, demand));
 
 const between = (all: readonly Rec[], since: number, until: number) =>
