@@ -27,7 +27,8 @@ export function filesPageFetcher<T>(
     // The validator (the schemas, and zod, on the first page) loads while the request is on its way.
     validator().catch(() => {});
     const budget = core.budget({ method: spec.method }, signal);
-    const open = () => core.open({ ...spec, query: { ...spec.query, cursor }, signal, budget });
+    const pageSpec: RequestSpec = { ...spec, query: { ...spec.query, cursor }, signal, budget };
+    const open = () => core.open(pageSpec);
     let response: OpenResponse = await open();
     return {
       // Getters: after a refetch, the cursors are those of the response whose body was read.
@@ -46,7 +47,7 @@ export function filesPageFetcher<T>(
             const { value, records } = await response.readJson({ maxBytes });
             return keepRawJson(validateList(operation, value, await validator()) as T[], records);
           },
-          { signal },
+          { signal, onRetry: (_plan, error) => core.reportRetry(pageSpec, budget, error) },
         ),
     };
   };

@@ -151,11 +151,7 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
           ({ error }) => {
             if (isKyHttpError(error)) responded(error.response.status);
             else failed(error);
-            const plan = retries.last!;
-            log.retry(event, plan.attempt, retries.policy.limit, plan.delayMs, describeRetryReason(plan.reason, error));
-            const retry = { ...event, attempt: plan.attempt, delayMs: plan.delayMs, reason: plan.reason };
-            emit(settings.hooks.beforeRetry, retry);
-            if ('onRetry' in spec) emit(spec.onRetry, retry);
+            announceRetry(event, retries, error, 'onRetry' in spec ? spec.onRetry : undefined);
           },
         ],
       },
@@ -175,13 +171,28 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
     }
   }
 
+  /** A retry `budget` just decided: logged, and given to the `beforeRetry` hook and `onRetry`. */
+  function announceRetry(event: { operation: string | undefined; method: HttpMethod; url: string }, budget: RetryBudget, error: unknown, onRetry: RequestSpec['onRetry']): void {
+    const plan = budget.last;
+    if (!plan) return;
+    log.retry(event, plan.attempt, budget.policy.limit, plan.delayMs, describeRetryReason(plan.reason, error));
+    const retry = { ...event, attempt: plan.attempt, delayMs: plan.delayMs, reason: plan.reason };
+    emit(settings.hooks.beforeRetry, retry);
+    emit(onRetry, retry);
+  }
+
+  function reportRetry(spec: RequestSpec, budget: RetryBudget, error: unknown): void {
+    const url = redact(buildUrl(settings.baseUrl, spec.path, spec.pathParams, spec.query));
+    announceRetry({ operation: spec.operation, method: spec.method, url }, budget, error, spec.onRetry);
+  }
+
   async function request<B>(spec: RequestSpec): Promise<CoreResponse<B>> {
     const res = await open(spec);
     const body = (await res.json()) as B;
     return { status: res.status, headers: res.headers, body };
   }
 
-  return { open, openPresigned, request, budget };
+  return { open, openPresigned, request, budget, reportRetry };
 }
 
 /** How {@link createRequestCore}'s `send` sends one request. */

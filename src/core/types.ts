@@ -120,4 +120,11 @@ export interface RequestCore {
   openPresigned(spec: PresignedRequestSpec): Promise<OpenResponse>;
   /** A fresh retry budget under the client's policy, for a request made of several sends. */
   budget(request: RetriedRequest, signal?: AbortSignal, overrides?: Partial<RetryPolicy>): RetryBudget;
+  /**
+   * Reports the retry `budget` has just decided outside a send (a page whose body broke off,
+   * fetched again; a download done again after its bytes failed a check): logged, and given
+   * to the client's `beforeRetry` hook and the spec's `onRetry` as a send's own retries are.
+   * `spec` is the request the retry starts with.
+   */
+  reportRetry(spec: RequestSpec, budget: RetryBudget, error: unknown): void;
 }

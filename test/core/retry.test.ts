@@ -116,6 +116,43 @@ describe('retries', () => {
     expect(seen.count).toBe(1);
   });
 
+  it('a page whose body breaks off is fetched again: a retry the hooks and the logger see, with its cursor', async () => {
+    let served = 0;
+    server.use(
+      http.get(`${API}/users`, () => {
+        if (served++ > 0) return HttpResponse.json([{ id: 1 }, { id: 2 }]);
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('[{"id":1},'));
+            controller.error(new Error('connection reset'));
+          },
+        });
+        return new HttpResponse(body, { headers: { 'content-type': 'application/json' } });
+      }),
+    );
+    const events: string[] = [];
+    const warnings: string[] = [];
+    const observed = client.with({
+      hooks: {
+        beforeRequest: (e) => events.push(`request#${e.attempt}`),
+        afterResponse: (e) => events.push(`response#${e.attempt}:${e.status}`),
+        beforeRetry: (e) => events.push(`retry#${e.attempt}:${e.reason} ${e.operation} ${e.method} ${e.url}`),
+      },
+      logger: { warn: (line: string) => warnings.push(line) },
+    });
+    const users = await observed.users.list({ per_page: 2 }, { startCursor: 'c1' }).toArray();
+    expect(users.map((u) => u.id)).toEqual([1, 2]);
+    expect(served).toBe(2);
+    expect(events).toEqual([
+      'request#0',
+      'response#0:200',
+      `retry#1:NetworkError users.list GET ${API}/users?per_page=2&cursor=c1`,
+      'request#1', // the refetch draws on the page's one retry budget: attempt 1
+      'response#1:200',
+    ]);
+    expect(warnings).toEqual([expect.stringMatching(/^users\.list GET \S+cursor=c1: retry 1\/\d+ in \d+ ms after /)]);
+  });
+
   it('reports every attempt to the hooks: each response and each retry', async () => {
     sequence(() => new HttpResponse(null, { status: 503 }), () => HttpResponse.error(), ok);
     const events: string[] = [];

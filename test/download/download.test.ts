@@ -2,7 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { IntegrityError, NotAuthorizedError } from '../../src/index.js';
+import { IntegrityError, NotAuthorizedError, type RetryEvent } from '../../src/index.js';
 import type { Emulator } from '../../src/testing/index.js';
 import { md5, testBytes } from '../helpers/bytes.js';
 import { EMULATOR_BASE, operationCount, startEmulator } from '../helpers/emulator.js';
@@ -142,6 +142,29 @@ describe('client.files.downloadToFile', () => {
     await expect(failure).rejects.toMatchObject({ check });
     expect(await readFile(dest, 'utf8')).toBe('old');
     expect(await listTree(dir)).toEqual(['report.bin']);
+  });
+
+  it('a download done again after its bytes failed a check is a retry the hooks and the logger see', async () => {
+    const bytes = testBytes(5000);
+    const { client, emulator } = await seeded(bytes);
+    let served = 0;
+    // The first download's bytes are cut short; the second is whole.
+    server.use(
+      http.get(DOWNLOADS, async ({ request }) => {
+        const response = await emulator.handle(request);
+        return served++ === 0 ? new HttpResponse((await response.arrayBuffer()).slice(0, 3000)) : response;
+      }),
+    );
+    const retries: RetryEvent[] = [];
+    const warnings: string[] = [];
+    const observed = client.with({ hooks: { beforeRetry: (e) => retries.push(e) }, logger: { warn: (line: string) => warnings.push(line) } });
+    const dest = join(await tempDir(), 'report.bin');
+    await observed.files.downloadToFile('docs/report.bin', dest);
+    expect(md5(await readFile(dest))).toBe(md5(bytes));
+    expect(retries).toEqual([
+      { operation: 'files.downloadToFile docs/report.bin', method: 'GET', url: `${EMULATOR_BASE}/api/rest/v1/files/docs%2Freport.bin`, attempt: 1, delayMs: expect.any(Number), reason: 'IntegrityError' },
+    ]);
+    expect(warnings).toEqual([expect.stringMatching(/^files\.downloadToFile docs\/report\.bin GET \S+: retry 1\/2 in \d+ ms after IntegrityError$/)]);
   });
 
   it('skips the checksums when asked (the size is still checked)', async () => {

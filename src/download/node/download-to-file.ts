@@ -59,7 +59,12 @@ export async function saveDownload(
   if (within === undefined) await mkdir(folder, { recursive: true });
   else await noLinks(true);
   const budget = deps.core.budget({ method: 'GET' }, options.signal, { limit: options.retries ?? DEFAULT_RETRIES });
-  return withRetries(budget, () => saveOnce(deps, path, target, options, noLinks), { signal: options.signal });
+  // A retry starts over from the file's record (a fresh download_uri), as `downloadStream` does.
+  const again = { method: 'GET', path: '/files/{path}', pathParams: { path }, operation: `files.downloadToFile ${path}` } as const;
+  return withRetries(budget, () => saveOnce(deps, path, target, options, noLinks), {
+    signal: options.signal,
+    onRetry: (_plan, error) => deps.core.reportRetry(again, budget, error),
+  });
 }
 
 /** One download into a fresh temporary file, renamed over `target` once every check passed. */
