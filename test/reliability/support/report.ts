@@ -23,10 +23,10 @@ export interface RunFigures {
   pages: number;
   /** Requests the client sent (its `beforeRequest` hook). */
   requests: number;
-  /** Retries the client's `beforeRetry` hook saw, by reason. */
+  /** Retries the client's `beforeRetry` hook saw (refetches included), by reason. */
   retries: number;
   retriesByReason: Record<string, number>;
-  /** Pages fetched again because their body broke off (not retries of the request core). */
+  /** Of those, pages fetched again because their body broke off (the emulator's truncated bodies). */
   refetches: number;
   /** Faults the emulator injected, by kind. */
   faults: Record<string, number>;
