@@ -33,7 +33,7 @@ export function isPermanentNetworkFailure(error: unknown): boolean {
 
 const DESCRIPTIONS: Readonly<Record<string, (origin: string) => string>> = {
   ECONNREFUSED: (o) => `connection refused by ${o}`,
-  ENOTFOUND: (o) => `host not found: ${o}; check baseUrl`,
+  ENOTFOUND: (o) => `host not found: ${o}; check ${o.startsWith('the proxy') ? 'the proxy variable' : 'baseUrl'}`,
   EAI_AGAIN: (o) => `temporary DNS failure looking up ${o}`,
   ECONNRESET: (o) => `connection reset by ${o}`,
   UND_ERR_SOCKET: (o) => `connection closed by ${o} before the response was complete`,
@@ -48,10 +48,17 @@ const DESCRIPTIONS: Readonly<Record<string, (origin: string) => string>> = {
  * query): `connection refused by https://host`, or the error's own message for a code this
  * does not know.
  */
-export function describeNetworkFailure(error: unknown, code: string | undefined, origin: string | undefined): string {
-  const describe = code && origin ? DESCRIPTIONS[code] : undefined;
-  if (describe) return describe(origin!);
-  return error instanceof Error ? error.message : String(error);
+export function describeNetworkFailure(
+  error: unknown,
+  code: string | undefined,
+  origin: string | undefined,
+  proxy?: { readonly origin: string; readonly variable: string },
+): string {
+  // Through a proxy, the connection that failed is the proxy's.
+  const to = proxy ? `the proxy ${proxy.origin} (${proxy.variable})` : origin;
+  const describe = code && to ? DESCRIPTIONS[code] : undefined;
+  const what = describe ? describe(to!) : error instanceof Error ? error.message : String(error);
+  return proxy ? `${what}, on the way to ${origin ?? 'the server'}` : what;
 }
 
 /** The origin (`scheme://host:port`) of a URL, or `undefined` when it cannot be parsed. */

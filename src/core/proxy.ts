@@ -59,8 +59,68 @@ export function proxyFetch(proxy: ProxyEnv): typeof globalThis.fetch {
       agent.catch(() => agents.delete(key));
     }
     const dispatcher = await agent;
-    return globalThis.fetch(input, { ...init, dispatcher } as RequestInit);
+    try {
+      return await globalThis.fetch(input, { ...init, dispatcher } as RequestInit);
+    } catch (error) {
+      // A failure without a response: name the proxy it went through (see `proxyOfFailure`).
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      const via = proxyFor(proxy, url);
+      if (via && typeof error === 'object' && error !== null) failedProxies.set(error, via);
+      throw error;
+    }
   };
+}
+
+/** Failures of {@link proxyFetch} and the proxy each went through (its origin and variable). */
+const failedProxies = new WeakMap<object, ProxyUsed>();
+
+/** A proxy a request went through: its origin (never its credentials) and the variable that set it. */
+export interface ProxyUsed {
+  readonly origin: string;
+  readonly variable: 'HTTP_PROXY' | 'HTTPS_PROXY';
+}
+
+/** The proxy a failed `fetch` of {@link proxyFetch} went through, if it went through one. */
+export function proxyOfFailure(error: unknown): ProxyUsed | undefined {
+  return typeof error === 'object' && error !== null ? failedProxies.get(error) : undefined;
+}
+
+/**
+ * The proxy `url` goes through under `proxy`, by undici's `EnvHttpProxyAgent` rules:
+ * `https:` URLs through `HTTPS_PROXY` (else `HTTP_PROXY`), `http:` ones through `HTTP_PROXY`,
+ * none when `NO_PROXY` covers the host (and port).
+ */
+export function proxyFor(proxy: ProxyEnv, url: string): ProxyUsed | undefined {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const https = target.protocol === 'https:';
+  const [value, variable] = https && proxy.httpsProxy ? [proxy.httpsProxy, 'HTTPS_PROXY' as const] : [proxy.httpProxy, 'HTTP_PROXY' as const];
+  if (!value || noProxyCovers(proxy.noProxy, target)) return undefined;
+  let origin: string;
+  try {
+    origin = new URL(value).origin;
+  } catch {
+    return undefined;
+  }
+  return { origin, variable };
+}
+
+function noProxyCovers(noProxy: string, target: URL): boolean {
+  if (noProxy === '*') return true;
+  const host = target.hostname.toLowerCase();
+  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+  for (const entry of noProxy.split(/[,\s]/)) {
+    if (!entry) continue;
+    const parsed = /^(.+):(\d+)$/.exec(entry);
+    const name = (parsed ? parsed[1]! : entry).toLowerCase();
+    if (parsed && parsed[2] !== port) continue;
+    if (!/^[.*]/.test(name) ? host === name : host.endsWith(name.replace(/^\*/, ''))) return true;
+  }
+  return false;
 }
 
 async function createAgent(proxy: ProxyEnv): Promise<EnvHttpProxyAgent> {

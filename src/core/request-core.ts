@@ -7,6 +7,7 @@ import { guardBody, readBody } from './read-body.js';
 import { emit, redactHeaders, SECRET_HEADERS, type ClientHooks } from './hooks.js';
 import { describeFailure, describeRetryReason, RequestLog, type Logger } from './logger.js';
 import { describeNetworkFailure, networkCode, originOf } from './network-cause.js';
+import { proxyOfFailure } from './proxy.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { isKyHttpError, isKyTimeoutError, RetryBudget, type RetriedRequest, type RetryPolicy } from './retry.js';
 import type { CoreResponse, HttpMethod, OpenResponse, PresignedRequestSpec, RequestCore, RequestSpec } from './types.js';
@@ -256,10 +257,12 @@ async function translateError(error: unknown, spec: RequestSpec | PresignedReque
   if (error instanceof FilesError) return error;
   if (error instanceof Error && error.name === 'AbortError') return error;
   const code = networkCode(error);
-  const what = redact(describeNetworkFailure(error, code, originOf(url)));
+  const proxy = proxyOfFailure(error);
+  const what = redact(describeNetworkFailure(error, code, originOf(url), proxy));
   return new NetworkError(`${describe(spec)}: network error${code ? ` (${code})` : ''}: ${what}`, {
     cause: safeCause(error, redact),
     code,
+    proxy: proxy?.origin,
   });
 }
 

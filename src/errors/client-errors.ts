@@ -67,6 +67,8 @@ export class ResponseValidationError extends FilesError {
 export interface NetworkErrorOptions extends FilesErrorOptions {
   /** The system error code of the failure, e.g. `ECONNREFUSED`. */
   code?: string;
+  /** The origin of the proxy the request went through (`HTTPS_PROXY` / `HTTP_PROXY`), if any. */
+  proxy?: string;
 }
 
 /**
@@ -82,9 +84,15 @@ export class NetworkError extends FilesError {
    * `ETIMEDOUT`, undici's `UND_ERR_SOCKET` (the server closed the connection), ...
    */
   readonly code: string | undefined;
+  /**
+   * The origin of the proxy the request went through (from `HTTPS_PROXY` / `HTTP_PROXY`),
+   * when it did: the failed connection may be the proxy's, and the message names it.
+   */
+  readonly proxy: string | undefined;
   constructor(message: string, options: NetworkErrorOptions = {}) {
     super(message, options);
     this.code = options.code;
+    this.proxy = options.proxy;
   }
 }
 

@@ -29,7 +29,8 @@ describe('reportError', () => {
       expect.stringMatching(/^hint: check FILESCOM_API_KEY and FILESCOM_BASE_URL/),
     ]);
     expect(reportError(new RateLimitedError({ status: 429, type: 'rate-limited/too-many-requests' }), []).lines[2]).toMatch(/^hint: Files\.com is rate limiting/);
-    expect(reportError(new NetworkError('fetch failed'), []).lines[1]).toMatch(/^hint: could not reach the server/);
+    expect(reportError(new NetworkError('fetch failed'), []).lines[1]).toMatch(/^hint: could not reach the server: check FILESCOM_BASE_URL/);
+    expect(reportError(new NetworkError('fetch failed', { proxy: 'http://proxy.local:3128' }), []).lines[1]).toMatch(/^hint: could not reach the server through the proxy: check HTTPS_PROXY/);
     expect(reportError(new TimeoutError('slow', 10), []).lines[1]).toMatch(/^hint: the server did not answer in time/);
     expect(reportError(new Error('a\n  b'), []).lines).toEqual(['error: a b']);
   });

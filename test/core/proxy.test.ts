@@ -6,6 +6,7 @@ import { ProxyAgent } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, NetworkError, type FilesClient } from '../../src/index.js';
 import { createEmulator, type EmulatorServer } from '../../src/testing/index.js';
+import { proxyFor } from '../../src/core/proxy.js';
 
 const KEY = 'sk-proxy-test-71c0e2';
 const VARIABLES = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy'] as const;
@@ -209,6 +210,25 @@ describe('HTTP_PROXY, HTTPS_PROXY, NO_PROXY', () => {
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as NetworkError).code).toBe('ECONNREFUSED');
     expect(emulator.requests.length).toBe(before);
+    // The message names the proxy that refused, not the API host that was never reached.
+    expect((error as NetworkError).message).toBe(
+      `users.find: network error (ECONNREFUSED): connection refused by the proxy ${process.env.HTTP_PROXY} (HTTP_PROXY), on the way to ${site.baseUrl}`,
+    );
+    expect((error as NetworkError).proxy).toBe(process.env.HTTP_PROXY);
+  });
+
+  it('proxyFor: which proxy a URL goes through, by the rules of undici (scheme, NO_PROXY host, subdomain and port)', () => {
+    const env = { httpProxy: 'http://user:secret@proxy.local:3128', httpsProxy: 'http://tls-proxy.local:8080', noProxy: 'internal.example, .corp.example:8443, *.lan' };
+    const via = (url: string) => proxyFor(env, url);
+    expect(via('https://mysite.files.com/api')).toEqual({ origin: 'http://tls-proxy.local:8080', variable: 'HTTPS_PROXY' });
+    expect(via('http://mysite.files.com/api')).toEqual({ origin: 'http://proxy.local:3128', variable: 'HTTP_PROXY' }); // no credentials shown
+    expect(via('https://internal.example/x')).toBeUndefined();
+    expect(via('https://a.internal.example/x')).toBeDefined(); // no leading dot: the host exactly
+    expect(via('https://a.corp.example:8443/x')).toBeUndefined();
+    expect(via('https://a.corp.example/x')).toBeDefined(); // another port
+    expect(via('http://printer.lan/x')).toBeUndefined();
+    expect(proxyFor({ ...env, httpsProxy: '' }, 'https://mysite.files.com')).toEqual({ origin: 'http://proxy.local:3128', variable: 'HTTP_PROXY' });
+    expect(proxyFor({ ...env, noProxy: '*' }, 'https://mysite.files.com')).toBeUndefined();
   });
 
   it('README: createClient({ fetch }) with an undici ProxyAgent of your own', async () => {

@@ -19,6 +19,7 @@ export function hintFor(err: unknown): string | undefined {
     return family ? FAMILY_HINTS[family] : undefined;
   }
   if (err instanceof TimeoutError) return 'the server did not answer in time: check FILESCOM_BASE_URL and the network, or rerun';
+  if (err instanceof NetworkError && err.proxy) return 'could not reach the server through the proxy: check HTTPS_PROXY / HTTP_PROXY (and NO_PROXY) and the network';
   if (err instanceof NetworkError) return 'could not reach the server: check FILESCOM_BASE_URL and the network';
   return undefined;
 }
