@@ -57,6 +57,11 @@ export interface DownloadToFileOptions extends Omit<DownloadStreamOptions, 'veri
    * checks (the client's retry rules and backoff). Default 2.
    */
   retries?: number;
+  /**
+   * Called with the bytes written so far after each chunk (for a progress display); a
+   * retried download starts again from 0. What it throws is ignored.
+   */
+  onProgress?: (bytes: number) => void;
 }
 
 /** What `client.files.downloadToFile` resolves to. */

@@ -64,7 +64,7 @@ export interface DownloadTreeOptions {
   /** Options of the walk (folder listings in flight, depth, filter, pruning, page size). Default concurrency 2. */
   walk?: Omit<WalkOptions, 'signal' | 'type'>;
   /** Options of each file download (checksums, fsync, timeout, fetch). */
-  download?: Omit<DownloadToFileOptions, 'signal'>;
+  download?: Omit<DownloadToFileOptions, 'signal' | 'onProgress'>;
 }
 
 /**

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sameTerminal } from '../../src/cli/progress/terminal.js';
 import { formatBytes } from '../../src/cli/progress/units.js';
-import { watchTempFile } from '../../src/cli/download/watch-temp-file.js';
 import { hasScript, PROGRESS_DRAWN, repoRoot, runHere, runInTerminal, sh, startSite, tempFolder, type Site } from './support/terminal-run.js';
 
 let site: Site;
@@ -125,23 +124,6 @@ describe('in process: where the progress line may be drawn', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/download inbox\/big\.bin 300 KiB \| [\d.]+ (KiB|MiB)\/s \|/);
     expect(run.stderr).toMatch(/^downloaded inbox\/big\.bin to .*back\/big\.bin \(300 KiB\), 0 retries$/m);
-  });
-
-  it('watchTempFile follows the temporary file downloadToFile writes beside the target', async () => {
-    const target = join(dir.path, 'watched.pdf');
-    const temp = join(dir.path, '.watched.pdf.0123456789ab.download');
-    const seen: number[] = [];
-    const stop = watchTempFile(target, (bytes) => seen.push(bytes), 20);
-    try {
-      await writeFile(join(dir.path, '.watched.pdf.not-hex.download'), 'x'.repeat(999)); // not the library's name: ignored
-      await writeFile(temp, 'x'.repeat(100));
-      await waitFor(() => seen.includes(100));
-      await writeFile(temp, 'x'.repeat(2500));
-      await waitFor(() => seen.includes(2500));
-    } finally {
-      stop();
-    }
-    expect(seen).not.toContain(999);
   });
 
   it('sameTerminal is false unless both streams are terminals', () => {

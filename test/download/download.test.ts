@@ -167,6 +167,43 @@ describe('client.files.downloadToFile', () => {
     expect(warnings).toEqual([expect.stringMatching(/^files\.downloadToFile docs\/report\.bin GET \S+: retry 1\/2 in \d+ ms after IntegrityError$/)]);
   });
 
+  it('onProgress reports the bytes written after each chunk, up to the size; a retry starts again from 0; a throwing callback breaks nothing', async () => {
+    const bytes = testBytes(200_000, 3);
+    const { client, emulator } = await seeded(bytes);
+    let served = 0;
+    /** The bytes in chunks of 40,000. */
+    const chunked = (all: Uint8Array) =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let at = 0; at < all.length; at += 40_000) controller.enqueue(all.slice(at, at + 40_000));
+          controller.close();
+        },
+      });
+    server.use(
+      http.get(DOWNLOADS, async ({ request }) => {
+        const all = new Uint8Array(await (await emulator.handle(request)).arrayBuffer());
+        return new HttpResponse(chunked(served++ === 0 ? all.slice(0, 120_000) : all));
+      }),
+    );
+    const seen: number[] = [];
+    const dest = join(await tempDir(), 'report.bin');
+    const result = await client.files.downloadToFile('docs/report.bin', dest, {
+      onProgress: (n) => {
+        seen.push(n);
+        throw new Error('a broken progress display');
+      },
+    });
+    expect(result.bytes).toBe(200_000);
+    expect(md5(await readFile(dest))).toBe(md5(bytes));
+    // The first (cut short) attempt's bytes, then the second's from the start.
+    const restart = seen.findIndex((n, i) => i > 0 && n < seen[i - 1]!);
+    expect(restart).toBeGreaterThan(0);
+    expect(seen[restart - 1]).toBe(120_000);
+    expect(seen.at(-1)).toBe(200_000);
+    const second = seen.slice(restart);
+    expect(second.every((n, i) => i === 0 || n > second[i - 1]!)).toBe(true);
+  });
+
   it('skips the checksums when asked (the size is still checked)', async () => {
     const { client, emulator } = await seeded(testBytes(5000));
     tamperMetadata(emulator, (r) => void (r['md5'] = '0'.repeat(32)));

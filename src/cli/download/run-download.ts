@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { dirname } from 'node:path';
 import { downloadTree, FilesApiError, FilesError, normalizePath, type DownloadTreeResult, type FilesClient } from '../../index.js';
 import { fileTarget, localKind, type LocalKind } from './local-target.js';
-import { watchTempFile } from './watch-temp-file.js';
 import { isFolderIsAFile } from '../errors/not-a-folder.js';
 import { UsageError } from '../errors/usage-error.js';
 import { commandClient, globalOptions, showProgress } from '../global-options.js';
@@ -111,9 +110,8 @@ async function downloadFile(client: FilesClient, remote: string, local: string, 
   const target = fileTarget(remote, local, kind);
   const folders = await namingPath('the local file', target, () => makeFolders(dirname(target)));
   const bar = createTransferProgress({ stream: draw.io.stderr, enabled: draw.progress, label: draw.clean(`download ${normalizePath(remote)}`) });
-  const unwatch = draw.progress ? watchTempFile(target, (bytes) => bar.update(bytes)) : () => {};
   try {
-    const saved = await client.files.downloadToFile(normalizePath(remote), target);
+    const saved = await client.files.downloadToFile(normalizePath(remote), target, draw.progress ? { onProgress: (bytes) => bar.update(bytes) } : {});
     bar.update(saved.bytes);
     return { path: target, bytes: saved.bytes };
   } catch (err) {
@@ -123,7 +121,6 @@ async function downloadFile(client: FilesClient, remote: string, local: string, 
     }
     throw await describeFileError(err, 'the local file', target);
   } finally {
-    unwatch();
     bar.stop();
   }
 }

@@ -87,6 +87,7 @@ async function saveOnce(
     for (let step = await reader.read(); !step.done; step = await reader.read()) {
       checks.update(step.value);
       await writeAll(handle, step.value);
+      progress(options.onProgress, checks.bytes);
     }
     checks.verify();
     if (options.fsync) await handle.datasync();
@@ -102,6 +103,16 @@ async function saveOnce(
     await handle?.close().catch(() => {});
     await rm(temp, { force: true }).catch(() => {});
     throw error;
+  }
+}
+
+/** Reports progress; a throwing callback does not break the download. */
+function progress(onProgress: ((bytes: number) => void) | undefined, bytes: number): void {
+  if (!onProgress) return;
+  try {
+    onProgress(bytes);
+  } catch {
+    // A progress display's failure is not the download's.
   }
 }
 
