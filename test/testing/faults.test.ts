@@ -151,6 +151,18 @@ describe('fault injection', () => {
     expect(Math.max(...runs)).toBeLessThanOrEqual(2);
   });
 
+  it('a read is answered from the state at its arrival (its latency runs from then); a write acts after its latency', async () => {
+    harness = await startEmulator({ users: 5, faults: { latencyMs: 150 } });
+    // The DELETE is sent first and acts when its latency has passed; the GET arrives 50 ms later,
+    // before the DELETE acts, and is answered from the state it found then.
+    const removed = harness.api('/users/3', { method: 'DELETE' });
+    await new Promise((r) => setTimeout(r, 50));
+    const read = harness.api('/users/3');
+    expect((await removed).status).toBe(204);
+    expect((await read).status).toBe(200);
+    expect((await harness.api('/users/3')).status).toBe(404);
+  });
+
   it('lets a retrying plain-fetch loop read every record exactly once at a 10% failure rate', async () => {
     harness = await startEmulator({ users: 5000, faults: { rateLimited: 0.025, serverError: 0.025, unavailable: 0.025, connectionReset: 0.025, truncatedBody: 0.025, retryAfter: 0 } });
     const ids: number[] = [];

@@ -24,6 +24,7 @@ export interface IncomingCall {
 const API_PREFIX = '/api/rest/v1';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const READ_METHODS = new Set(['GET', 'HEAD']);
 
 const HTML_500 =
   '<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>\n';
@@ -80,19 +81,38 @@ export class RequestPipeline {
         if (!(error instanceof EmulatorApiError)) throw error;
         match = error;
       }
-      if (draw.latencyMs > 0) await delay(draw.latencyMs);
-      let reply = limited ? this.#concurrencyLimited(draw.sequence) : this.#injected(draw);
-      let fault: FaultKind | undefined = limited ? 'concurrency-limited' : reply ? draw.kind : undefined;
-      if (!reply) {
-        reply = await this.#api(call, match, draw.sequence);
-        if (draw.kind === 'truncated-body') {
-          const truncated = truncate(reply, draw.cutAt);
-          if (truncated) {
-            reply = truncated;
-            fault = draw.kind;
+      const answer = async (): Promise<{ reply: Reply; fault: FaultKind | undefined }> => {
+        let reply = limited ? this.#concurrencyLimited(draw.sequence) : this.#injected(draw);
+        let fault: FaultKind | undefined = limited ? 'concurrency-limited' : reply ? draw.kind : undefined;
+        if (!reply) {
+          reply = await this.#api(call, match, draw.sequence);
+          if (draw.kind === 'truncated-body') {
+            const truncated = truncate(reply, draw.cutAt);
+            if (truncated) {
+              reply = truncated;
+              fault = draw.kind;
+            }
           }
         }
+        return { reply, fault };
+      };
+      let answered: { reply: Reply; fault: FaultKind | undefined };
+      if (draw.latencyMs > 0 && READ_METHODS.has(call.method)) {
+        // A read is answered from the state at its arrival, and its latency runs from the
+        // arrival: the work of answering overlaps the wait, as on a server that answers
+        // requests side by side. (Answered after the wait, a single-threaded emulator's
+        // answers to concurrent clients queue behind each other: 1,000-record pages to 8
+        // clients took 75-90 ms at a latency of 50 ms, and the emulator became the bottleneck.)
+        const arrived = performance.now();
+        answered = await answer();
+        const left = draw.latencyMs - (performance.now() - arrived);
+        if (left > 0) await delay(left);
+      } else {
+        // Writes act after the latency, so a request aborted during it changes nothing.
+        if (draw.latencyMs > 0) await delay(draw.latencyMs);
+        answered = await answer();
       }
+      const { reply, fault } = answered;
       const operation = match instanceof EmulatorApiError ? undefined : match.operation;
       this.#record(call, reply, 'api', fault, operation ? operationId(operation) : undefined);
       return reply;
