@@ -22,7 +22,9 @@
  * - Requests in flight are counted from the send to the response headers (the request
  *   core's `slot`): reading and parsing a page, and a retry's `Retry-After` wait, hold no
  *   place. A 429 halves the limit; a run of successes grows it back by one, never above
- *   `concurrency`. Each 429 itself waits as `Retry-After` says (the request core).
+ *   `concurrency`. Each 429 itself waits as `Retry-After` says (the request core). Ordered:
+ *   a probe above the level known to be safe carries a slice from the far end of the range,
+ *   so a refused probe's wait holds up nothing.
  * - Positions are `(from, skip, to)`: the slice's records from `from` on, minus the first
  *   `skip` (those at `from` already delivered). A resume cursor (`fs-partition:...`) lists
  *   the positions of every part not yet delivered.
@@ -140,6 +142,9 @@ const SPREAD_WINDOW = 32;
 /** Slices running beyond the limit of requests in flight (see `fill`). */
 const SPARE_SLICES = 2;
 
+/** A probe's slice is made only while the unassigned range holds this many slices' worth (see `farProbe`). */
+const FAR_AHEAD_SLICES = 64;
+
 /**
  * Adjustable limit of requests in flight, the slot every slice's requests share: a place is
  * taken before each attempt and given back when its response headers arrive (the server is
@@ -154,20 +159,36 @@ class Permits {
   /** Counts halvings: a 429 to a request sent before the last one is the same congestion, already answered. */
   #epoch = 0;
   /** Requests waiting for a place, by the `from` of their slice. */
-  #waiting: { priority: number; grant: () => void }[] = [];
-  constructor(readonly max: number) {
+  #waiting: { priority: number; far: boolean; grant: () => void }[] = [];
+  /**
+   * @param max The most requests in flight (`concurrency`).
+   * @param farProbes A place above the level known to be safe (a probe) goes only to a slice
+   *   listed far ahead of the output (ordered mode: a refused probe's `Retry-After` then holds
+   *   up nothing); otherwise to the request furthest ahead.
+   */
+  constructor(
+    readonly max: number,
+    private readonly farProbes: boolean,
+  ) {
     this.#limit = max;
   }
   get limit(): number {
     return this.#limit;
   }
+  /** The limit is above the level known to be safe: the next place beyond that level is a probe. */
+  get probeDue(): boolean {
+    return this.#limit > this.#known;
+  }
 
-  /** A slot for the requests of a slice starting at `priority` (its `from`), which `onStatus` hears the status of. */
-  slotFor(priority: number, onSend: () => void, onStatus: (status: number | undefined) => void): RequestSlot {
+  /**
+   * A slot for the requests of a slice starting at `priority` (its `from`; `far` for a slice
+   * listed far ahead of the output), which `onStatus` hears the status of.
+   */
+  slotFor(priority: number, far: boolean, onSend: () => void, onStatus: (status: number | undefined) => void): RequestSlot {
     return {
       acquire: async (signal) => {
         onSend();
-        await this.#take(priority, signal);
+        await this.#take(priority, far, signal);
         const epoch = this.#epoch;
         return (status) => {
           this.#inFlight--;
@@ -180,15 +201,12 @@ class Permits {
     };
   }
 
-  #take(priority: number, signal: AbortSignal | undefined): Promise<void> {
+  #take(priority: number, far: boolean, signal: AbortSignal | undefined): Promise<void> {
     signal?.throwIfAborted();
-    if (this.#inFlight < this.#limit && !this.#waiting.some((w) => w.priority < priority)) {
-      this.#inFlight++;
-      return Promise.resolve();
-    }
     return new Promise<void>((resolve, reject) => {
       const waiter = {
         priority,
+        far,
         grant: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
@@ -201,14 +219,25 @@ class Permits {
       signal?.addEventListener('abort', onAbort, { once: true });
       const at = this.#waiting.findIndex((w) => w.priority > priority);
       this.#waiting.splice(at < 0 ? this.#waiting.length : at, 0, waiter);
+      this.#grant();
     });
   }
 
-  /** Hands free places to the earliest waiting requests. */
+  /**
+   * Hands free places to the earliest waiting requests, up to the level known to be safe;
+   * a place above it (a probe, which the server may refuse with a `Retry-After`) goes to a
+   * slice far ahead of the output, or with `farProbes` off to the request furthest ahead.
+   */
   #grant(): void {
     while (this.#inFlight < this.#limit && this.#waiting.length > 0) {
+      let at = 0;
+      if (this.#inFlight >= this.#known) {
+        at = this.farProbes ? this.#waiting.findIndex((w) => w.far) : this.#waiting.length - 1;
+        if (at < 0) return;
+      }
+      const [waiter] = this.#waiting.splice(at, 1);
       this.#inFlight++;
-      this.#waiting.shift()!.grant();
+      waiter!.grant();
     }
   }
 
@@ -276,6 +305,8 @@ interface Slice<T> {
   resume?: () => void;
   /** A request of the slice failed and may be sent again (it waits, holding no place): not counted as active. */
   retrying: boolean;
+  /** Ordered: listed far ahead of the output to carry a probe (see `Permits`); its page waits outside the buffer budget. */
+  far?: boolean;
 }
 
 /**
@@ -307,7 +338,7 @@ export async function* partitionedPages<T>(
   controller.signal.addEventListener('abort', () => {
     for (const c of sliceControllers) c.abort(controller.signal.reason);
   }, { once: true });
-  const permits = new Permits(concurrency);
+  const permits = new Permits(concurrency, ordered);
   const slices: Slice<T>[] = [];
   let nextId = 0;
   let failure: { error: unknown } | undefined;
@@ -330,8 +361,8 @@ export async function* partitionedPages<T>(
   let doneRecords = 0;
   let doneSpan = 0;
 
-  const newSlice = (from: number, to: number, skip: number): Slice<T> => {
-    const slice: Slice<T> = { id: nextId++, from, to, skip, reachedAt: from, reachedCount: 0, fetched: 0, buffer: [], delivered: { from, skip }, done: false, retrying: false };
+  const newSlice = (from: number, to: number, skip: number, far = false): Slice<T> => {
+    const slice: Slice<T> = { id: nextId++, from, to, skip, reachedAt: from, reachedCount: 0, fetched: 0, buffer: [], delivered: { from, skip }, done: false, retrying: false, far };
     slices.push(slice);
     slices.sort((a, b) => a.from - b.from);
     void run(slice).catch((error: unknown) => {
@@ -368,7 +399,7 @@ export async function* partitionedPages<T>(
 
   /** Ordered: the slice whose pages go out next (the earliest, unless the rest of a cut slice comes before it). */
   const isHead = (slice: Slice<T>): boolean => slice === slices[0] && !(cuts.length > 0 && cuts[0]!.from < slice.from);
-  const buffered = () => slices.reduce((n, s) => n + (isHead(s) ? 0 : s.buffer.length), 0);
+  const buffered = () => slices.reduce((n, s) => n + (isHead(s) || s.far ? 0 : s.buffer.length), 0);
   const active = () => slices.filter((s) => !s.done && !s.retrying && !(ordered && !isHead(s) && s.buffer.length >= bufferPages)).length;
 
   /**
@@ -386,6 +417,7 @@ export async function* partitionedPages<T>(
         newSlice(next.from, next.to, next.skip);
         continue;
       }
+      if (ordered && permits.probeDue && farProbe()) continue;
       // Ordered: the rest of a dense slice comes first (its records are needed before any later time).
       const cut = cuts[0];
       if (cut) {
@@ -406,6 +438,25 @@ export async function* partitionedPages<T>(
       }
       if (!splitLargest()) return;
     }
+  };
+
+  /**
+   * Ordered: when a probe is due (the limit is above the level known to be safe) and none is
+   * on its way, a one-page slice from the far end of the unassigned range to carry it (at
+   * most `concurrency` such slices at once, each holding at most a page until the output
+   * gets there). False when there is none to make.
+   */
+  const farProbe = (): boolean => {
+    const far = slices.filter((s) => s.far);
+    if (far.some((s) => !s.done) || far.length >= concurrency || unassigned.from >= unassigned.to) return false;
+    const { width, density } = widthFor(slicePages());
+    if (density === undefined || unassigned.to - unassigned.from < FAR_AHEAD_SLICES * width) return false;
+    const from = roundUp(unassigned.to - width);
+    if (from <= unassigned.from || from >= unassigned.to) return false;
+    const slice = newSlice(from, unassigned.to, 0, true);
+    sized(slice, density);
+    unassigned = { from: unassigned.from, to: from };
+    return true;
   };
 
   /** Where `slice` would be split: the middle of the time it has left, on a whole second; `undefined` if nowhere. */
@@ -447,6 +498,7 @@ export async function* partitionedPages<T>(
     sliceControllers.add(own);
     const slot = permits.slotFor(
       slice.from,
+      slice.far === true,
       () => (slice.retrying = false),
       (status) => {
         if (status === undefined || status >= 400) slice.retrying = true;

@@ -40,6 +40,8 @@ function fakeSource(all: readonly Rec[], options: FakeOptions = {}) {
   let inFlight = 0;
   let maxInFlight = 0;
   let refused = 0;
+  /** The `from` of each request refused (a 429). */
+  const refusals: number[] = [];
   const source: PartitionSource<Rec> = {
     operation: 'actionLogs.list',
     openSlice(from, to, signal, slot) {
@@ -56,6 +58,7 @@ function fakeSource(all: readonly Rec[], options: FakeOptions = {}) {
             let giveBack = await slot.acquire(signal);
             while (options.maxConcurrent !== undefined && inFlight >= options.maxConcurrent) {
               refused++;
+              refusals.push(from);
               giveBack(429);
               await new Promise((r) => setTimeout(r, 5));
               signal.throwIfAborted();
@@ -94,7 +97,7 @@ function fakeSource(all: readonly Rec[], options: FakeOptions = {}) {
       };
     },
   };
-  return { source, requests, maxInFlight: () => maxInFlight, refused: () => refused };
+  return { source, requests, maxInFlight: () => maxInFlight, refused: () => refused, refusals };
 }
 
 const listing = (source: PartitionSource<Rec>, options: PartitionOptions & { startCursor?: string; perPage?: number }) =>
@@ -238,6 +241,37 @@ describe('rate limits: the limit of requests in flight adapts', () => {
     // 600+ pages: the first burst (4 beyond the limit, a few times each while it lasts), then a
     // probe after 64 successes, 256, 1024 (each failed probe makes the wait 4x): not one per 70 pages.
     expect(fake.refused()).toBeLessThanOrEqual(16);
+  });
+});
+
+describe('rate limits: probes do not hold up the ordered output', () => {
+  it('under a server limit of 4, a probe above it is sent for a slice far ahead of the output: when refused, nothing waits for it', async () => {
+    const all = records(Array.from({ length: 12_000 }, (_, i) => i * 2));
+    const fake = fakeSource(all, { latencyMs: 1, maxConcurrent: 4 });
+    let delivered = T0; // created_at of the last record handed out
+    const refusedAhead: number[] = [];
+    const source: PartitionSource<Rec> = {
+      ...fake.source,
+      openSlice: (from, to, signal, slot) =>
+        fake.source.openSlice(from, to, signal, {
+          acquire: async (s) => {
+            const giveBack = await slot.acquire(s);
+            return (status) => {
+              if (status === 429 && delivered > T0) refusedAhead.push((from - delivered) / 2_000); // records between the output and the refused slice
+              giveBack(status);
+            };
+          },
+        }),
+    };
+    const ids: number[] = [];
+    for await (const page of listing(source, { since: T0, until: T0 + 24_000_000, concurrency: 8 }).pages()) {
+      for (const r of page.items) ids.push(r.id);
+      if (page.items.length > 0) delivered = Date.parse(page.items.at(-1)!.created_at);
+    }
+    expect(ids).toEqual(all.map((r) => r.id));
+    // Probes were made and refused (after the first burst), each for a slice 64 or more slices' worth ahead.
+    expect(refusedAhead.length).toBeGreaterThan(0);
+    expect(Math.min(...refusedAhead)).toBeGreaterThanOrEqual(64 * 9);
   });
 });
 
