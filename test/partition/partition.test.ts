@@ -330,4 +330,45 @@ describe('property: run 1 + the resumed runs = the whole range, once each (in or
       { numRuns: Number(process.env.PROP_RUNS ?? 150) },
     );
   }, 60_000);
+
+  it('under a server limit (429s, probes carried by slices from the far end of the range), with stops', async () => {
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 800, maxLength: 1500 }),
+        fc.integer({ min: 3, max: 8 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined }), { minLength: 1, maxLength: 4 }),
+        async (gaps, concurrency, maxConcurrent, stops) => {
+          let at = 0;
+          const all = records(gaps.map((g) => (at += g)));
+          const since = T0;
+          const until = T0 + (at + 1) * 1000;
+          const fake = fakeSource(all, { perPage: 3, maxConcurrent, latencyMs: 1 });
+          const got: number[] = [];
+          let startCursor: string | undefined;
+          for (let run = 0; ; run++) {
+            expect(run).toBeLessThan(10);
+            const stopAfter = stops[run];
+            const chain = listing(fake.source, { since, until, concurrency, startCursor, perPage: 3 });
+            if (stopAfter === undefined) {
+              for await (const r of chain) got.push(r.id);
+              break;
+            }
+            let last: string | undefined = startCursor;
+            for await (const page of chain.take(stopAfter).pages()) {
+              got.push(...page.items.map((r) => r.id));
+              last = page.nextCursor;
+            }
+            if (last === undefined) break;
+            startCursor = last;
+          }
+          expect(got).toEqual(all.map((r) => r.id));
+          refused += fake.refused();
+        },
+      ),
+      { numRuns: Math.ceil(Number(process.env.PROP_RUNS ?? 150) / 15) },
+    );
+    expect(refused, 'the limit refused requests').toBeGreaterThan(0);
+  }, 60_000);
 });
