@@ -36,6 +36,12 @@ export interface ListCallOptions extends CallOptions, ListOptions {
   /** Largest page body read, in bytes, overriding the client's `maxPageBytes`. */
   maxPageBytes?: number;
   /**
+   * Keep each record's JSON text as the server sent it, for `rawJsonOf(page.items)`
+   * (`files-stream/extend`): a writer can copy it instead of re-serialising. It costs the
+   * page body's bytes for as long as the page's records are held. Default `false`.
+   */
+  rawJson?: boolean;
+  /**
    * Lists a time-ranged operation (logs, history: those taking a `created_at` range) as time
    * slices side by side: `{ since, until, concurrency }`. Every record with
    * `since <= created_at < until` comes exactly once, in ascending `created_at` order (or in

@@ -14,13 +14,13 @@ export function nextCursorOf(headers: Headers): string | undefined {
  * cursors from the headers, and reads and validates the body on demand. A body that breaks
  * off, stalls or arrives truncated is fetched again (same cursor); the request and its
  * refetches share one retry budget. The head's cursors then become those of the response
- * that was read.
+ * that was read. With `rawJson`, each page keeps its records' JSON text (see `rawJsonOf`).
  */
 export function filesPageFetcher<T>(
   core: RequestCore,
   spec: RequestSpec,
   validator: () => Promise<RecordValidator>,
-  maxBytes?: number,
+  { maxBytes, rawJson = false }: { maxBytes?: number; rawJson?: boolean } = {},
 ): PageFetcher<T> {
   const operation = spec.operation ?? spec.path;
   return async (cursor, signal) => {
@@ -45,7 +45,8 @@ export function filesPageFetcher<T>(
           async (retry) => {
             if (retry > 0) response = await open();
             const { value, records } = await response.readJson({ maxBytes });
-            return keepRawJson(validateList(operation, value, await validator()) as T[], records);
+            const items = validateList(operation, value, await validator()) as T[];
+            return rawJson ? keepRawJson(items, records) : items;
           },
           { signal, onRetry: (_plan, error) => core.reportRetry(pageSpec, budget, error) },
         ),

@@ -28,10 +28,19 @@ describe('rawJsonOf: the server\'s text of a page\'s records', () => {
   it('every page of a listing, aligned with its items; none after map, filter or batch', async () => {
     await setup();
     let count = 0;
-    for await (const page of client.users.list({ per_page: 100 }).pages()) count += texts(page.items).length;
+    for await (const page of client.users.list({ per_page: 100 }, { rawJson: true }).pages()) count += texts(page.items).length;
     expect(count).toBe(250);
-    for await (const page of client.users.list({ per_page: 100 }).map((u) => u).pages()) expect(rawJsonOf(page.items)).toBeUndefined();
-    for await (const page of client.users.list({ per_page: 100 }).filter(() => true).pages()) expect(rawJsonOf(page.items)).toBeUndefined();
+    for await (const page of client.users.list({ per_page: 100 }, { rawJson: true }).map((u) => u).pages()) expect(rawJsonOf(page.items)).toBeUndefined();
+    for await (const page of client.users.list({ per_page: 100 }, { rawJson: true }).filter(() => true).pages()) expect(rawJsonOf(page.items)).toBeUndefined();
+  });
+
+  it('kept only when asked for (rawJson: true): otherwise a page holds no copy of its body', async () => {
+    await setup();
+    for await (const page of client.users.list({ per_page: 100 }).pages()) expect(rawJsonOf(page.items)).toBeUndefined();
+    const since = '2024-01-01T00:00:00Z';
+    for await (const page of client.actionLogs.list({ per_page: 40 }, { partition: { since, until: '2030-01-01T00:00:00Z' } }).pages()) {
+      expect(rawJsonOf(page.items)).toBeUndefined();
+    }
   });
 
   it('a resume inside a page keeps the text of the records that remain', async () => {
@@ -40,7 +49,7 @@ describe('rawJsonOf: the server\'s text of a page\'s records', () => {
     for await (const page of client.users.list({ per_page: 100 }).take(130).pages()) cursor = page.nextCursor;
     expect(cursor).toMatch(/^fs-resume:30:/);
     const ids: number[] = [];
-    for await (const page of client.users.list({ per_page: 100 }, { startCursor: cursor }).pages()) {
+    for await (const page of client.users.list({ per_page: 100 }, { startCursor: cursor, rawJson: true }).pages()) {
       ids.push(...texts(page.items).map((t) => (JSON.parse(t) as { id: number }).id));
     }
     expect(ids).toHaveLength(120);
@@ -53,7 +62,7 @@ describe('rawJsonOf: the server\'s text of a page\'s records', () => {
     const since = all[0]!.created_at!;
     const until = new Date(Date.parse(all.at(-1)!.created_at!) + 1000).toISOString();
     const lines: string[] = [];
-    for await (const page of client.actionLogs.list({ per_page: 40 }, { partition: { since, until, concurrency: 4 } }).pages()) {
+    for await (const page of client.actionLogs.list({ per_page: 40 }, { partition: { since, until, concurrency: 4 }, rawJson: true }).pages()) {
       lines.push(...texts(page.items));
     }
     expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(all);

@@ -171,6 +171,8 @@ export async function exportOperation(client: FilesClient, job: ExportJob, io: E
         ...(saved?.cursor ? { startCursor: saved.cursor } : {}),
         ...(range ? { partition: { since: range.part.since, until: range.part.until, concurrency: range.parallel, ordered: range.ordered } } : {}),
         ...(io.signal ? { signal: io.signal } : {}),
+        // NDJSON and JSON without --fields copy the records' text as the server sent it.
+        rawJson: (job.format === 'ndjson' || job.format === 'json') && job.fields === undefined,
       });
   const remaining = job.limit === undefined ? Infinity : job.limit - (saved?.records ?? 0);
   const listingDone = emptyPart || (saved !== undefined && saved.cursor === null);
