@@ -276,6 +276,18 @@ class Permits {
   }
 }
 
+/**
+ * Ordered: the rest of a slice cut after a page that showed it dense, listed next. Its density
+ * (`records / span`, records per ms) starts as that page's and takes in what the slices carved
+ * from it find.
+ */
+interface Cut {
+  from: number;
+  readonly to: number;
+  records: number;
+  span: number;
+}
+
 /** A page a slice fetched: its records (those of the slice) and their times. */
 interface Fetched<T> {
   readonly items: T[];
@@ -296,6 +308,8 @@ interface Slice<T> {
   fetched: number;
   /** Records its density predicted when it was sized (unset for slices not sized from one, and once cut or split). */
   expected?: number;
+  /** The cut it was carved from: what it finds updates the cut's density. */
+  cut?: Cut;
   /** Pages fetched and not yet handed out, with their records' `created_at` in ms. */
   readonly buffer: Fetched<T>[];
   /** Position delivered: what a resume cursor says for this slice. */
@@ -354,9 +368,17 @@ export async function* partitionedPages<T>(
   const resumed = parsePartitionCursor(options.startCursor, since, until);
   const pending: RangePosition[] = resumed ?? [];
   let unassigned = resumed ? { from: until, to: until } : { from: since, to: until };
-  // Ordered: the rest of slices cut after a page that showed them dense, with that density
-  // (records per ms), listed next in slices of about one page each (all below `unassigned`).
-  const cuts: { from: number; to: number; density: number }[] = [];
+  // Ordered: the rest of slices cut after a page that showed them dense, listed next in slices
+  // of about one page each (all below `unassigned`).
+  const cuts: Cut[] = [];
+  // After a slice came back empty (until one does not), each new slice is at least twice as
+  // wide as the one before: time with no records costs a few requests, however long it is
+  // (after a burst, the density seen so far would make it thousands of narrow slices).
+  let emptyWidth = 0;
+  const widen = (from: number, width: number): number => {
+    if (emptyWidth > 0) width = emptyWidth = Math.max(width, 2 * emptyWidth);
+    return from + width;
+  };
   // Records and time span of the slices already finished: with the running ones, the density that sizes new slices.
   let doneRecords = 0;
   let doneSpan = 0;
@@ -421,8 +443,11 @@ export async function* partitionedPages<T>(
       // Ordered: the rest of a dense slice comes first (its records are needed before any later time).
       const cut = cuts[0];
       if (cut) {
-        const to = Math.min(cut.to, roundUp(cut.from + Math.max(SECOND, (slicePages() * perPage) / cut.density)));
-        sized(newSlice(cut.from, to, 0), cut.density);
+        const density = cut.records / cut.span;
+        const to = Math.min(cut.to, roundUp(widen(cut.from, Math.max(SECOND, (slicePages() * perPage) / density))));
+        const slice = newSlice(cut.from, to, 0);
+        sized(slice, density);
+        slice.cut = cut;
         if (to < cut.to) cut.from = to;
         else cuts.shift();
         continue;
@@ -431,7 +456,7 @@ export async function* partitionedPages<T>(
         // Ordered: slices of about one page each, so each is one request and none is a chain of
         // round trips the output waits on. Arrival order: one slice per worker; splits balance the end.
         const { width, density } = ordered ? widthFor(slicePages()) : { width: Math.ceil((until - since) / concurrency), density: undefined };
-        const to = Math.min(unassigned.to, roundUp(unassigned.from + width));
+        const to = Math.min(unassigned.to, roundUp(ordered ? widen(unassigned.from, width) : unassigned.from + width));
         sized(newSlice(unassigned.from, to, 0), density);
         unassigned = { from: to, to: unassigned.to };
         continue;
@@ -471,6 +496,7 @@ export async function* partitionedPages<T>(
     const to = slice.to;
     slice.to = at;
     slice.expected = undefined;
+    slice.cut = undefined;
     newSlice(at, to, 0);
   };
 
@@ -550,10 +576,11 @@ export async function* partitionedPages<T>(
           let keep = times.length;
           while (keep > 0 && times[keep - 1] === slice.reachedAt) keep--;
           if (keep > 0 && density * (slice.to - slice.reachedAt) > 1.5 * perPage) {
-            cuts.push({ from: slice.reachedAt, to: slice.to, density });
+            cuts.push({ from: slice.reachedAt, to: slice.to, records: slice.fetched + times.length, span: Math.max(SECOND, slice.reachedAt - slice.from) });
             cuts.sort((a, b) => a.from - b.from);
             slice.to = slice.reachedAt;
             slice.expected = undefined;
+            slice.cut = undefined;
             slice.done = true;
             end = first + keep;
             times.length = keep;
@@ -570,6 +597,14 @@ export async function* partitionedPages<T>(
       sliceControllers.delete(own);
     }
     slice.done = true;
+    // A slice listed to its end (not cut, not split): what it found is evidence of the density.
+    if (slice.expected !== undefined) {
+      if (slice.cut) {
+        slice.cut.records += slice.fetched;
+        slice.cut.span += slice.to - slice.from;
+      }
+      emptyWidth = slice.fetched === 0 ? Math.max(emptyWidth, slice.to - slice.from) : 0;
+    }
     // How far its count strayed from the prediction (slices predicted to hold a few records
     // stray by chance alone, and say little).
     if (slice.expected !== undefined && slice.expected >= perPage / 4) {

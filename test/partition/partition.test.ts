@@ -149,6 +149,15 @@ describe('partitioned listing: exactly once, in order', () => {
     expect(fake.requests.length).toBeLessThanOrEqual(16);
   });
 
+  it('a range that goes on long after its records: the empty rest takes a few requests, not one per narrow slice', async () => {
+    const dense = records(Array.from({ length: 500 }, (_, i) => i)); // one record a second, then nothing
+    const fake = fakeSource(dense);
+    const got = await listing(fake.source, { since: T0, until: T0 + 5_000_000_000, concurrency: 4 }).toArray();
+    expect(got.map((r) => r.id)).toEqual(dense.map((r) => r.id));
+    // 50 pages of records; the empty 58 days after them in slices that double in width.
+    expect(fake.requests.length).toBeLessThanOrEqual(Math.ceil(50 / 0.9) + 60);
+  });
+
   it('records out of created_at order are refused rather than silently mixed up', async () => {
     const shuffled = [...all].reverse();
     const error = await listing(fakeSource(shuffled).source, { since: T0, until: T0 + 200_000, concurrency: 1 }).toArray().catch((e: unknown) => e);
