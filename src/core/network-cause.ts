@@ -1,3 +1,5 @@
+import type { ProxyUsed } from './proxy.js';
+
 /**
  * The system error code behind a failed `fetch` (`ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`,
  * undici's `UND_ERR_SOCKET`, ...): undici throws `TypeError('fetch failed')` with the socket
@@ -31,9 +33,10 @@ export function isPermanentNetworkFailure(error: unknown): boolean {
   return code !== undefined && PERMANENT_CODES.has(code);
 }
 
-const DESCRIPTIONS: Readonly<Record<string, (origin: string) => string>> = {
+/** Descriptions by code, of a failure to reach `o`, which `setting` names (baseUrl, or a proxy variable). */
+const DESCRIPTIONS: Readonly<Record<string, (o: string, setting: string) => string>> = {
   ECONNREFUSED: (o) => `connection refused by ${o}`,
-  ENOTFOUND: (o) => `host not found: ${o}; check ${o.startsWith('the proxy') ? 'the proxy variable' : 'baseUrl'}`,
+  ENOTFOUND: (o, setting) => `host not found: ${o}; check ${setting}`,
   EAI_AGAIN: (o) => `temporary DNS failure looking up ${o}`,
   ECONNRESET: (o) => `connection reset by ${o}`,
   UND_ERR_SOCKET: (o) => `connection closed by ${o} before the response was complete`,
@@ -52,12 +55,12 @@ export function describeNetworkFailure(
   error: unknown,
   code: string | undefined,
   origin: string | undefined,
-  proxy?: { readonly origin: string; readonly variable: string },
+  proxy?: ProxyUsed,
 ): string {
   // Through a proxy, the connection that failed is the proxy's.
   const to = proxy ? `the proxy ${proxy.origin} (${proxy.variable})` : origin;
   const describe = code && to ? DESCRIPTIONS[code] : undefined;
-  const what = describe ? describe(to!) : error instanceof Error ? error.message : String(error);
+  const what = describe ? describe(to!, proxy ? 'the proxy variable' : 'baseUrl') : error instanceof Error ? error.message : String(error);
   return proxy ? `${what}, on the way to ${origin ?? 'the server'}` : what;
 }
 

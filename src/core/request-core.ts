@@ -116,13 +116,14 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
       // A signal aborted during the lifecycle's steps before the send (hooks, the retry wait's
       // end) sends nothing: the fetch is not called at all.
       fetch: async (input, init) => {
+        let status: number | undefined;
         try {
           spec.signal?.throwIfAborted();
           const response = await (('fetch' in spec ? spec.fetch : undefined) ?? settings.fetch ?? globalThis.fetch)(input, init);
-          giveBack(response.status);
+          status = response.status;
           return response;
         } finally {
-          giveBack(undefined);
+          giveBack(status);
         }
       },
       redirect: how.redirect,

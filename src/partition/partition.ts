@@ -383,8 +383,28 @@ export async function* partitionedPages<T>(
   let doneRecords = 0;
   let doneSpan = 0;
 
-  const newSlice = (from: number, to: number, skip: number, far = false): Slice<T> => {
-    const slice: Slice<T> = { id: nextId++, from, to, skip, reachedAt: from, reachedCount: 0, fetched: 0, buffer: [], delivered: { from, skip }, done: false, retrying: false, far };
+  /**
+   * Starts listing `[from, to)`. `density` (records per ms) is the one the slice was sized
+   * from, if any: what the slice finds is then checked against it (and added to `cut`'s).
+   */
+  const newSlice = (from: number, to: number, how: { skip?: number; far?: boolean; density?: number; cut?: Cut } = {}): Slice<T> => {
+    const skip = how.skip ?? 0;
+    const slice: Slice<T> = {
+      id: nextId++,
+      from,
+      to,
+      skip,
+      reachedAt: from,
+      reachedCount: 0,
+      fetched: 0,
+      expected: how.density === undefined ? undefined : how.density * (to - from),
+      cut: how.cut,
+      buffer: [],
+      delivered: { from, skip },
+      done: false,
+      retrying: false,
+      far: how.far,
+    };
     slices.push(slice);
     slices.sort((a, b) => a.from - b.from);
     void run(slice).catch((error: unknown) => {
@@ -415,8 +435,12 @@ export async function* partitionedPages<T>(
   // Found / predicted records of the last slices sized from a density (see MAX_SLICE_PAGES).
   const spread: number[] = [];
   const slicePages = (): number => (spread.length < SPREAD_WINDOW / 4 ? FIRST_SLICE_PAGES : Math.max(0.5, Math.min(MAX_SLICE_PAGES, MAX_SLICE_PAGES / Math.max(...spread))));
-  const sized = (slice: Slice<T>, density: number | undefined): void => {
-    if (density !== undefined) slice.expected = density * (slice.to - slice.from);
+
+  /** Ends `slice` early, at `to` (a cut or a split): what it finds then says nothing of its density. */
+  const endAt = (slice: Slice<T>, to: number): void => {
+    slice.to = to;
+    slice.expected = undefined;
+    slice.cut = undefined;
   };
 
   /** Ordered: the slice whose pages go out next (the earliest, unless the rest of a cut slice comes before it). */
@@ -436,7 +460,7 @@ export async function* partitionedPages<T>(
       if (ordered && buffered() >= concurrency * bufferPages && !(cuts.length > 0 && !slices.some(isHead))) return;
       const next = pending.shift();
       if (next) {
-        newSlice(next.from, next.to, next.skip);
+        newSlice(next.from, next.to, { skip: next.skip });
         continue;
       }
       if (ordered && permits.probeDue && farProbe()) continue;
@@ -445,9 +469,7 @@ export async function* partitionedPages<T>(
       if (cut) {
         const density = cut.records / cut.span;
         const to = Math.min(cut.to, roundUp(widen(cut.from, Math.max(SECOND, (slicePages() * perPage) / density))));
-        const slice = newSlice(cut.from, to, 0);
-        sized(slice, density);
-        slice.cut = cut;
+        newSlice(cut.from, to, { density, cut });
         if (to < cut.to) cut.from = to;
         else cuts.shift();
         continue;
@@ -457,7 +479,7 @@ export async function* partitionedPages<T>(
         // round trips the output waits on. Arrival order: one slice per worker; splits balance the end.
         const { width, density } = ordered ? widthFor(slicePages()) : { width: Math.ceil((until - since) / concurrency), density: undefined };
         const to = Math.min(unassigned.to, roundUp(ordered ? widen(unassigned.from, width) : unassigned.from + width));
-        sized(newSlice(unassigned.from, to, 0), density);
+        newSlice(unassigned.from, to, { density });
         unassigned = { from: to, to: unassigned.to };
         continue;
       }
@@ -478,8 +500,7 @@ export async function* partitionedPages<T>(
     if (density === undefined || unassigned.to - unassigned.from < FAR_AHEAD_SLICES * width) return false;
     const from = roundUp(unassigned.to - width);
     if (from <= unassigned.from || from >= unassigned.to) return false;
-    const slice = newSlice(from, unassigned.to, 0, true);
-    sized(slice, density);
+    newSlice(from, unassigned.to, { far: true, density });
     unassigned = { from: unassigned.from, to: from };
     return true;
   };
@@ -494,10 +515,8 @@ export async function* partitionedPages<T>(
   /** Splits `slice` at `at`: it stops there, a new slice takes the rest. */
   const splitAt = (slice: Slice<T>, at: number): void => {
     const to = slice.to;
-    slice.to = at;
-    slice.expected = undefined;
-    slice.cut = undefined;
-    newSlice(at, to, 0);
+    endAt(slice, at);
+    newSlice(at, to);
   };
 
   /**
@@ -572,15 +591,14 @@ export async function* partitionedPages<T>(
         // this page, before its last second (whose records may go on in the next page); the
         // rest is listed next as slices of about a page each, side by side.
         if (ordered && !slice.done && end === all.length && step.value.nextCursor !== undefined) {
-          const density = (slice.fetched + times.length) / Math.max(SECOND, slice.reachedAt - slice.from);
+          const records = slice.fetched + times.length;
+          const span = Math.max(SECOND, slice.reachedAt - slice.from);
           let keep = times.length;
           while (keep > 0 && times[keep - 1] === slice.reachedAt) keep--;
-          if (keep > 0 && density * (slice.to - slice.reachedAt) > 1.5 * perPage) {
-            cuts.push({ from: slice.reachedAt, to: slice.to, records: slice.fetched + times.length, span: Math.max(SECOND, slice.reachedAt - slice.from) });
+          if (keep > 0 && (records / span) * (slice.to - slice.reachedAt) > 1.5 * perPage) {
+            cuts.push({ from: slice.reachedAt, to: slice.to, records, span });
             cuts.sort((a, b) => a.from - b.from);
-            slice.to = slice.reachedAt;
-            slice.expected = undefined;
-            slice.cut = undefined;
+            endAt(slice, slice.reachedAt);
             slice.done = true;
             end = first + keep;
             times.length = keep;
@@ -597,19 +615,20 @@ export async function* partitionedPages<T>(
       sliceControllers.delete(own);
     }
     slice.done = true;
-    // A slice listed to its end (not cut, not split): what it found is evidence of the density.
+    // A slice sized from a density and listed to its end (not cut, not split): what it found
+    // is evidence of the density.
     if (slice.expected !== undefined) {
       if (slice.cut) {
         slice.cut.records += slice.fetched;
         slice.cut.span += slice.to - slice.from;
       }
       emptyWidth = slice.fetched === 0 ? Math.max(emptyWidth, slice.to - slice.from) : 0;
-    }
-    // How far its count strayed from the prediction (slices predicted to hold a few records
-    // stray by chance alone, and say little).
-    if (slice.expected !== undefined && slice.expected >= perPage / 4) {
-      spread.push(slice.fetched / slice.expected);
-      if (spread.length > SPREAD_WINDOW) spread.shift();
+      // How far its count strayed from the prediction (slices predicted to hold a few records
+      // stray by chance alone, and say little).
+      if (slice.expected >= perPage / 4) {
+        spread.push(slice.fetched / slice.expected);
+        if (spread.length > SPREAD_WINDOW) spread.shift();
+      }
     }
     notify();
     fill();

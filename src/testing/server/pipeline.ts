@@ -96,23 +96,17 @@ export class RequestPipeline {
         }
         return { reply, fault };
       };
-      let answered: { reply: Reply; fault: FaultKind | undefined };
-      if (draw.latencyMs > 0 && READ_METHODS.has(call.method)) {
-        // A read is answered from the state at its arrival, and its latency runs from the
-        // arrival: the work of answering overlaps the wait, as on a server that answers
-        // requests side by side. (Answered after the wait, a single-threaded emulator's
-        // answers to concurrent clients queue behind each other: 1,000-record pages to 8
-        // clients took 75-90 ms at a latency of 50 ms, and the emulator became the bottleneck.)
-        const arrived = performance.now();
-        answered = await answer();
-        const left = draw.latencyMs - (performance.now() - arrived);
-        if (left > 0) await delay(left);
-      } else {
-        // Writes act after the latency, so a request aborted during it changes nothing.
-        if (draw.latencyMs > 0) await delay(draw.latencyMs);
-        answered = await answer();
-      }
-      const { reply, fault } = answered;
+      // A read is answered from the state at its arrival, and its latency runs from the
+      // arrival: the work of answering overlaps the wait, as on a server that answers requests
+      // side by side. (Answered after the wait, a single-threaded emulator's answers to
+      // concurrent clients queue behind each other: 1,000-record pages to 8 clients took
+      // 75-90 ms at a latency of 50 ms, and the emulator became the bottleneck.) A write acts
+      // after its latency, so a request aborted during it changes nothing.
+      const arrived = performance.now();
+      const early = READ_METHODS.has(call.method) ? await answer() : undefined;
+      const left = draw.latencyMs - (performance.now() - arrived);
+      if (left > 0) await delay(left);
+      const { reply, fault } = early ?? (await answer());
       const operation = match instanceof EmulatorApiError ? undefined : match.operation;
       this.#record(call, reply, 'api', fault, operation ? operationId(operation) : undefined);
       return reply;
