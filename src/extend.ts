@@ -18,6 +18,8 @@ export type {
 } from './core/types.js';
 export { defaultRetryPolicy, parseRetryAfter, withRetries, RetryBudget, retryDelay, failureOf } from './core/retry.js';
 export type { Failure, RetriedRequest, RetryPlan, WithRetriesOptions } from './core/retry.js';
+export { parseUtcTime, readUtcTime } from './core/time.js';
+export type { TimeReading } from './core/time.js';
 
 // Listings from any cursor API.
 export { pumpPages } from './pagination/page-pump.js';

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { readUtcTime } from '../extend.js';
 import type { KeyValue, SortOption } from './operations/build-params.js';
 
 /** Commander parser of a positive integer (`--per-page`, `--limit`, `--concurrency`). */
@@ -59,42 +60,25 @@ export function parallelOption(value: string): number {
   return n;
 }
 
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
-
 /**
- * Reads an ISO 8601 instant: a date (`2024-05-01`, midnight UTC) or a date-time with its
- * offset (`2024-05-01T12:00:00Z`, `2024-05-01T14:00+02:00`; fractions of a second allowed),
- * as epoch milliseconds. A date-time without an offset is refused: it would mean the local
- * time of each machine, and shards on machines in different zones would not meet.
+ * Reads an ISO 8601 instant: a date (`2024-05-01`, midnight UTC) or a date-time
+ * (`2024-05-01T12:00:00Z`, `2024-05-01T14:00+02:00`; fractions of a second allowed), as epoch
+ * milliseconds. A date-time without an offset is UTC, as every Files.com time is (never the
+ * machine's zone: shards on machines in different zones meet).
  *
  * @throws Error whose message says what is wrong (for `InvalidArgumentError`).
  */
 export function parseInstant(value: string): number {
-  const text = value.trim();
-  const m = DATE_TIME.exec(text);
-  if (!m) throw new Error(`expected an ISO 8601 date or date-time (2024-05-01, 2024-05-01T12:00:00Z), got "${value}"`);
-  const [, y, mo, d, h, mi, s, frac, zone] = m;
-  if (h !== undefined && zone === undefined) {
-    throw new Error(`"${value}" has no time zone: add Z for UTC (${text}Z) or an offset such as +02:00`);
+  const reading = readUtcTime(value.trim());
+  if ('error' in reading) {
+    throw new Error(
+      reading.error === 'not an ISO 8601 date or date-time'
+        ? `expected an ISO 8601 date or date-time (2024-05-01, 2024-05-01T12:00:00Z), got "${value}"`
+        : `"${value}" is ${reading.error}`,
+    );
   }
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const [hour, minute, second] = [Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0)];
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) {
-    throw new Error(`"${value}" is not a valid date-time`);
-  }
-  let offsetMinutes = 0;
-  if (zone && zone.toUpperCase() !== 'Z') {
-    const digits = zone.replace(':', '');
-    const [oh, om] = [Number(digits.slice(1, 3)), Number(digits.slice(3, 5))];
-    if (oh > 23 || om > 59) throw new Error(`"${value}" has an invalid offset ${zone}`);
-    offsetMinutes = (digits[0] === '-' ? -1 : 1) * (oh * 60 + om);
-  }
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second, Number((frac ?? '0').slice(0, 3).padEnd(3, '0'))) - offsetMinutes * 60_000;
-  if (year < 1970 || ms < 0) throw new Error(`"${value}" is before 1970-01-01T00:00:00Z`);
-  return ms;
+  if (reading.ms < 0) throw new Error(`"${value}" is before 1970-01-01T00:00:00Z`);
+  return reading.ms;
 }
 
 /** Commander parser of `--since` / `--until`: an ISO 8601 instant, as epoch milliseconds (see {@link parseInstant}). */

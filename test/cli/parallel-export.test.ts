@@ -203,7 +203,6 @@ describe('usage errors: exit 2 with a clear message, before anything is sent or 
     ['a folder listing', ['folders.listFor', '/', '--since', since], /^error: folders\.listFor takes no created_at range.*files-stream operations marks them/],
     ['--since not a date', ['actionLogs', '--since', 'yesterday'], /^error: option '--since <instant>' argument 'yesterday' is invalid\. expected an ISO 8601 date/],
     ['--since not a real day', ['actionLogs', '--since', '2024-02-30'], /is not a valid date-time/],
-    ['--since without a zone', ['actionLogs', '--since', '2024-01-01T00:00:00'], /has no time zone: add Z for UTC/],
     ['--until before 1970', ['actionLogs', '--since', since, '--until', '1969-12-31'], /before 1970/],
     ['--since after --until', ['actionLogs', '--since', until, '--until', since], /^error: --since 2024-01-02T00:00:00Z is not before --until 2024-01-01T00:00:00Z: the range is empty/],
     ['--since equal to --until', ['actionLogs', '--since', since, '--until', '2024-01-01'], /the range is empty/],
@@ -237,7 +236,20 @@ describe('usage errors: exit 2 with a clear message, before anything is sent or 
     expect(parseInstant('2024-05-01T14:00+02:00')).toBe(Date.parse('2024-05-01T12:00:00Z'));
     expect(parseInstant('2024-05-01 12:00:00.5z')).toBe(Date.parse('2024-05-01T12:00:00.500Z'));
     expect(parseInstant('2024-02-29T23:59:59-0130')).toBe(Date.parse('2024-03-01T01:29:59Z'));
+    // Without a zone: UTC, as Files.com's times are (never the machine's zone).
+    for (const tz of ['America/Los_Angeles', 'Asia/Tokyo']) {
+      const zone = process.env.TZ;
+      process.env.TZ = tz;
+      try {
+        expect(parseInstant('2024-05-01T12:00:00')).toBe(Date.parse('2024-05-01T12:00:00Z'));
+        expect(parseInstant('2024-05-01 12:00')).toBe(Date.parse('2024-05-01T12:00:00Z'));
+      } finally {
+        if (zone === undefined) delete process.env.TZ;
+        else process.env.TZ = zone;
+      }
+    }
     expect(() => parseInstant('2023-02-29')).toThrow(/not a valid date-time/);
+    expect(() => parseInstant('2024-05-01T24:00:00Z')).toThrow(/not a valid date-time/);
     expect(() => parseInstant('1714560000')).toThrow(/expected an ISO 8601/);
   });
 

@@ -1,6 +1,7 @@
 import type { CursorCodec, CursorState } from './cursor.js';
 import { fail } from '../server/errors.js';
 import { intParam, objectParam, stringParam, type Params } from '../server/params.js';
+import { parseUtcTime } from '../../core/time.js';
 
 /** The filter operators Files.com lists accept, each `{ field: value }`. */
 export const filterOperators = ['filter', 'filter_prefix', 'filter_gt', 'filter_gteq', 'filter_lt', 'filter_lteq'] as const;
@@ -101,7 +102,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 function compareFilter(recordValue: unknown, wanted: string): number {
   if (typeof recordValue === 'number') return recordValue - Number(wanted);
   const text = String(recordValue ?? '');
-  if (ISO_DATE.test(text) && ISO_DATE.test(wanted)) return Date.parse(text) - Date.parse(wanted);
+  if (ISO_DATE.test(text) && ISO_DATE.test(wanted)) return parseUtcTime(text) - parseUtcTime(wanted);
   return text < wanted ? -1 : text > wanted ? 1 : 0;
 }
 

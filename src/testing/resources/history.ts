@@ -10,6 +10,7 @@ import { isoSeconds } from '../data/time.js';
 import { fail } from '../server/errors.js';
 import { stringParam, type Params } from '../server/params.js';
 import type { RouteDef } from '../server/routing.js';
+import { parseUtcTime } from '../../core/time.js';
 
 /** One derived history event: who did what to which file. */
 export interface EventBits {
@@ -112,7 +113,7 @@ function timeWindow(params: Params): FilterClause[] {
   const clauses: FilterClause[] = [];
   for (const [name, value, operator] of [['start_at', start, 'filter_gteq'], ['end_at', end, 'filter_lteq']] as const) {
     if (!value) continue;
-    const ms = Date.parse(value);
+    const ms = parseUtcTime(value);
     if (Number.isNaN(ms)) fail(400, 'bad-request/datetime-parse', `${name} must be a date-time.`);
     clauses.push({ operator, field: 'created_at', value: new Date(Math.min(Math.max(ms, MIN_MS), MAX_MS)).toISOString() });
   }

@@ -4,6 +4,7 @@
  * the typed readers route handlers use on them.
  */
 import { fail } from './errors.js';
+import { parseUtcTime } from '../../core/time.js';
 
 /** Parameters after decoding: strings from the query, any JSON value from a body. */
 export type Params = Record<string, unknown>;
@@ -92,7 +93,7 @@ export function objectParam(params: Params, name: string): Record<string, unknow
 export function timeParam(params: Params, name: string): number | undefined {
   const value = stringParam(params, name);
   if (value === undefined || value === '') return undefined;
-  const ms = Date.parse(value);
+  const ms = parseUtcTime(value);
   if (Number.isNaN(ms)) fail(400, 'bad-request/datetime-parse', `${name} must be a date-time.`);
   return ms;
 }
