@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../../src/cli/checkpoint/checkpoint-file.js';
-import { sameExport, type Checkpoint } from '../../src/cli/checkpoint/checkpoint.js';
+import { CHECKPOINT_VERSION, sameExport, type Checkpoint } from '../../src/cli/checkpoint/checkpoint.js';
 import { verifyOutput } from '../../src/cli/checkpoint/verify-output.js';
 import { openFileSink } from '../../src/cli/output/file-sink.js';
 import { streamSink } from '../../src/cli/output/stream-sink.js';
@@ -59,7 +59,7 @@ describe('output sinks', () => {
     expect(first.sha256()).toBe(sha256('page1\npage2\n'));
     await first.close();
     await writeFile(path, 'page1\npage2\ntorn pa');
-    const saved = { output: path, bytes: 12, sha256: sha256('page1\npage2\n') } as Checkpoint;
+    const saved = { output: path, bytes: 12, sha256: sha256('page1\npage2\n'), records: 2, export: { format: 'ndjson' } } as Checkpoint;
     const hash = await verifyOutput(saved, path, 'c.json');
     const resumed = await openFileSink(path, { resumeAt: 12, hash });
     await resumed.write('page3\n');
@@ -79,7 +79,8 @@ describe('checkpoint files', () => {
     expect(await loadCheckpoint(path)).toBeUndefined();
     const identity = { operation: 'users.list', pathArgs: [], params: { a: 1, b: 2 }, format: 'ndjson' as const };
     const checkpoint: Checkpoint = {
-      version: 2,
+      version: CHECKPOINT_VERSION,
+      site: 'https://app.files.com',
       export: identity,
       output: join(dir.path, 'out.ndjson'),
       sha256: 'a'.repeat(64),

@@ -1,7 +1,8 @@
 // Reliability, part 6: the CLI under hostile input. Every line it prints is redacted and
 // terminal-safe (file names, server text, the argument parser's echo), CSV cells cannot
 // become spreadsheet formulas, checkpoints refuse to resume anything but the output they
-// describe, and the summary counts the retries. Each test failed before the fix it covers.
+// describe (the same site, counts that match the output, one run at a time), and the summary
+// counts the retries. Each test failed before the fix it covers.
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -421,6 +422,10 @@ describe(`checkpoints are safe (${FORM} form)`, () => {
     const cases: [string, unknown, RegExp][] = [
       ['unknown version', { ...saved, version: 99 }, /\bversion\b/],
       ['version 1', { ...saved, version: 1 }, /\bversion\b/],
+      ['version 2 (before sites)', { ...saved, version: 2, site: undefined }, /has version 2; this files-stream reads version 3/],
+      ['no site', { ...saved, site: undefined }, /\bsite\b/],
+      ['a site with credentials', { ...saved, site: 'https://user:pw@acme.files.com' }, /\bsite\b/],
+      ['done with a cursor left', { ...saved, done: true }, /\bdone\b.*\bcursor\b/],
       ['negative bytes', { ...saved, bytes: -1 }, /\bbytes\b/],
       ['fractional bytes', { ...saved, bytes: 1.5 }, /\bbytes\b/],
       ['records as text', { ...saved, records: '200' }, /\brecords\b/],
@@ -444,6 +449,47 @@ describe(`checkpoints are safe (${FORM} form)`, () => {
     await writeFile(bad, 'not json {');
     await expectRefused(args([], out(), bad), /not JSON/);
     expect(await readFile(out())).toEqual(outputBefore);
+  });
+
+  it('resuming against another site is refused (exit 2), naming both sites, before any request; output and checkpoint untouched', async () => {
+    const checkpointBefore = await readFile(ckpt(), 'utf8');
+    for (const other of [`${server.baseUrl}/tenant-b`, server.baseUrl.replace('127.0.0.1', 'localhost')]) {
+      const requests = server.seen.length;
+      const run = await cli(args().map((a) => (a === server.baseUrl ? other : a)));
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toContain(`error: checkpoint ${ckpt()} was saved for site ${server.baseUrl}, not ${other}: rerun with --base-url ${server.baseUrl}`);
+      expect(server.seen.length, 'requests sent').toBe(requests);
+    }
+    expect(await readFile(out())).toEqual(outputBefore);
+    expect(await readFile(ckpt(), 'utf8')).toBe(checkpointBefore);
+  });
+
+  it('a checkpoint whose records does not match its output is refused (exit 2), naming the field: an edit cannot make --limit overshoot', async () => {
+    const edited = join(dir.path, 'edited.ckpt');
+    for (const records of [100, 199, 201, 1000]) {
+      await writeFile(edited, JSON.stringify({ ...saved, records }));
+      await expectRefused(args([], out(), edited), new RegExp(`field records is ${records}, but the ${outputBefore.length} bytes it covers hold 200 records`));
+    }
+    expect(await readFile(out())).toEqual(outputBefore);
+  });
+
+  it('a checkpoint held by a live run is refused (exit 2), naming it, before the output is touched; nothing of the holder is removed', async () => {
+    const lock = `${ckpt()}.lock`;
+    const holder = { pid: process.pid, hostname: 'ci-runner-2.example', startedAt: '2024-05-01T10:00:00.000Z', command: 'files-stream export users.list', token: 't' };
+    await writeFile(lock, JSON.stringify(holder));
+    const liveTemp = join(dir.path, `users.ckpt.${process.ppid}.tmp`);
+    await writeFile(liveTemp, 'a save in progress');
+    try {
+      const run = await expectRefused(args(), /in use by pid/);
+      expect(run.stderr).toContain(`error: checkpoint ${ckpt()} is in use by pid ${process.pid} on ci-runner-2.example (files-stream export users.list, started 2024-05-01T10:00:00.000Z)`);
+      expect(run.stderr).toContain(`hint: nothing was written: wait for it to end, then rerun; if that run is gone, its lock ${lock} is taken over 2 minutes after it last renewed it (or delete it and rerun)`);
+      expect(JSON.parse(await readFile(lock, 'utf8'))).toEqual(holder);
+      expect(await readFile(liveTemp, 'utf8')).toBe('a save in progress');
+      expect(await readFile(out())).toEqual(outputBefore);
+    } finally {
+      await rm(lock);
+      await rm(liveTemp);
+    }
   });
 
   it("the checkpoint's folder is checked before any record is written", async () => {

@@ -1,5 +1,6 @@
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { isProcessAlive } from './process-alive.js';
 
 /**
  * Replaces `path` with `text` atomically: writes a temporary file beside it, fsyncs it and
@@ -37,12 +38,19 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Removes the temporary files (`<path>.<pid>.tmp`) that a process killed mid-write left beside `path`. */
+/**
+ * Removes the temporary files (`<path>.<pid>.tmp`) that a process killed mid-write left beside
+ * `path`: those of this process and of pids that are dead on this host. Those of a live process
+ * are left alone: it may be writing one right now. Call it only while holding the checkpoint's
+ * lock (see `openCheckpoint`), so that no other run of the checkpoint is saving meanwhile.
+ */
 export async function removeStaleTemps(path: string): Promise<void> {
   const dir = dirname(path);
   const prefix = `${basename(path)}.`;
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
-    if (name.startsWith(prefix) && /^\d+\.tmp$/.test(name.slice(prefix.length))) await unlink(join(dir, name)).catch(() => {});
+    const pid = /^(\d+)\.tmp$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '')?.[1];
+    if (pid === undefined) continue;
+    if (Number(pid) === process.pid || !isProcessAlive(Number(pid))) await unlink(join(dir, name)).catch(() => {});
   }
 }

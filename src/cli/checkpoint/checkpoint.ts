@@ -1,9 +1,13 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { FORMATS, type EncoderState, type Format } from '../format/encoder.js';
+import { CheckpointError } from './checkpoint-error.js';
 
-/** The checkpoint format this version writes and reads. */
-export const CHECKPOINT_VERSION = 2;
+/**
+ * The checkpoint format this version writes and reads: 3 added `site` (version 2 had none, so
+ * its checkpoints are refused by their version).
+ */
+export const CHECKPOINT_VERSION = 3;
 
 /** What an export was asked for; a checkpoint only resumes the same export. */
 export interface ExportIdentity {
@@ -44,6 +48,8 @@ export interface ExportRange {
  */
 export interface Checkpoint {
   readonly version: typeof CHECKPOINT_VERSION;
+  /** The site the export read, as {@link siteOf} writes it: a resume against another is refused. */
+  readonly site: string;
   readonly export: ExportIdentity;
   /** The output file, as an absolute path. */
   readonly output: string;
@@ -87,9 +93,13 @@ export const exportIdentitySchema = z.strictObject({
     .optional(),
 });
 
-/** The schema of a checkpoint file: strict (an unknown field is refused). */
+/**
+ * The schema of a checkpoint file: strict (an unknown field is refused); a `done` checkpoint
+ * has no cursor left.
+ */
 export const checkpointSchema = z.strictObject({
   version: z.literal(CHECKPOINT_VERSION),
+  site: z.string().refine((v) => URL.canParse(v) && siteOf(v) === v, 'must be a site URL such as https://app.files.com (no credentials, query or trailing slash)'),
   export: exportIdentitySchema,
   output: z.string().refine(isAbsolute, 'must be an absolute path'),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
@@ -100,7 +110,32 @@ export const checkpointSchema = z.strictObject({
   columns: z.array(z.string()).optional(),
   done: z.boolean(),
   savedAt: z.string(),
-});
+}).refine((c) => !c.done || c.cursor === null, { path: ['done'], message: 'is true, but cursor is not null (a done export has no page left)' });
+
+/**
+ * The site a checkpoint is bound to, from a client's base URL: scheme, host and port (as the
+ * URL standard writes them: lower case, without the default port) and path, without a
+ * trailing slash. Credentials, query and fragment are left out: a checkpoint never holds a
+ * secret. `https://User:pw@ACME.files.com:443/` is `https://acme.files.com`.
+ */
+export function siteOf(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * Checks that a checkpoint was saved against `site` (see {@link siteOf}): it continues a
+ * listing of that site only, a cursor of which means nothing to another.
+ *
+ * @param path The checkpoint file, named in the message.
+ * @throws CheckpointError naming both sites.
+ */
+export function checkSite(path: string, saved: Checkpoint, site: string): void {
+  if (saved.site === site) return;
+  throw new CheckpointError(
+    `checkpoint ${path} was saved for site ${saved.site}, not ${site}: rerun with --base-url ${saved.site} (or FILESCOM_BASE_URL), or use another checkpoint and output`,
+  );
+}
 
 /** The encoder state a checkpoint restores. */
 export function encoderStateOf(checkpoint: Checkpoint): EncoderState {

@@ -45,7 +45,7 @@ export function exportCommand(io: CliIo, messages: MessageWriter): Command {
     .option('--sort <field:dir>', 'sort_by one field, asc or desc', sortOption)
     .option('--per-page <n>', 'records per request (default 1000; above the operation maximum, the maximum, with a warning)', positiveInt)
     .option('--param <name=value>', 'any other parameter, converted by its type; name[key]=value for an object (repeatable)', keyValue)
-    .option('--checkpoint <file>', 'save progress after each page; rerun to resume exactly where it stopped (needs --out)')
+    .option('--checkpoint <file>', 'save progress after each page; rerun to resume exactly where it stopped (needs --out; one run at a time: <file>.lock names the run that holds it)')
     .option('--limit <n>', 'stop after n records', positiveInt)
     .option('--csv-raw', "CSV: keep cells as sent (by default a text cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula)")
     .option('--since <instant>', 'export the records created at or after this ISO 8601 instant (2024-05-01, 2024-05-01T12:00:00Z), listed as time slices side by side; operations with a created_at range only (files-stream operations marks them [--since])', instantOption)

@@ -3,10 +3,11 @@ import { lstat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { FilesClient } from '../../index.js';
-import type { Paginated } from '../../index.js';
-import { encoderStateOf, exportDifferences, type Checkpoint, type ExportIdentity } from '../checkpoint/checkpoint.js';
+import { InvalidParameterError, type Paginated } from '../../index.js';
+import { checkSite, encoderStateOf, exportDifferences, siteOf, type Checkpoint, type ExportIdentity } from '../checkpoint/checkpoint.js';
 import { CheckpointError } from '../checkpoint/checkpoint-error.js';
-import { loadCheckpoint, prepareCheckpointFolder } from '../checkpoint/checkpoint-file.js';
+import { openCheckpoint } from '../checkpoint/checkpoint-file.js';
+import type { CheckpointLock } from '../checkpoint/checkpoint-lock.js';
 import { checkpointSaver } from '../checkpoint/checkpoint-saver.js';
 import { verifyOutput } from '../checkpoint/verify-output.js';
 import { InterruptedError } from '../errors/interrupted.js';
@@ -120,6 +121,12 @@ export interface ExportedRange {
  * Before anything is written, the checkpoint's folder, its content, the export's settings,
  * the output path and the output's covered bytes (SHA-256) are checked.
  *
+ * A checkpoint is locked for the run (`<checkpoint>.lock`, see `lockCheckpoint`) before it is
+ * read or the output opened, and released when the export ends, however it ends: a second run
+ * of the same checkpoint is refused, naming the first. A checkpoint is bound to the site it
+ * was saved against (the client's base URL, see `siteOf`), and its `records` (CSV `columns`,
+ * JSON `done`) must match the covered bytes (see `verifyOutput`).
+ *
  * With `range.since` the records created in `[since, until)` (or a shard of it) are listed as
  * time slices side by side (the library's partitioned listing); the checkpoint then holds the
  * partition's resume cursor (`fs-partition:...`, every slice's position) and the range as
@@ -128,12 +135,23 @@ export interface ExportedRange {
  * @throws UsageError for an unknown or non-paginated operation, a checkpoint without `out`,
  *   `csvRaw` with a format other than CSV, or time-range options that do not fit (see
  *   `checkRange`: `--parallel` without `--since`, an operation without a `created_at` range, ...).
- * @throws CheckpointError for a checkpoint that is invalid, was saved by a different export
- *   or for another output, whose output changed, or whose folder cannot hold it.
+ * @throws CheckpointError for a checkpoint that is invalid, was saved by a different export,
+ *   for another output or against another site, whose output changed or does not hold what it
+ *   counts, whose folder cannot hold it, or that another run holds.
  * @throws InvalidParameterError for a bad parameter (checked before anything is sent or written).
  * @throws InterruptedError (or the signal's other reason) when `io.signal` stops the export.
  */
 export async function exportOperation(client: FilesClient, job: ExportJob, io: ExportIo): Promise<ExportResult> {
+  const locks: CheckpointLock[] = [];
+  try {
+    return await exportHoldingLocks(client, job, io, locks);
+  } finally {
+    for (const lock of locks) await lock.release();
+  }
+}
+
+/** {@link exportOperation}, which releases the checkpoint's lock this pushes on `locks` as soon as it is taken. */
+async function exportHoldingLocks(client: FilesClient, job: ExportJob, io: ExportIo, locks: CheckpointLock[]): Promise<ExportResult> {
   const messages = io.messages ?? createMessageWriter(io);
   const { info, spec } = resolveExportable(job.operation);
   if (job.checkpoint && !job.out) throw new UsageError('--checkpoint needs --out: only a file can be resumed');
@@ -144,7 +162,11 @@ export async function exportOperation(client: FilesClient, job: ExportJob, io: E
   };
   const params = buildListParams(spec, cappedListing(spec, job.listing ?? {}, warn));
   const checkedRange = checkRange(job.range, info, spec, params);
-  const stored = job.checkpoint ? await readCheckpoint(job.checkpoint) : undefined;
+  // Locked before the checkpoint is read or the output opened; released by exportOperation.
+  const opened = job.checkpoint ? await openCheckpoint(job.checkpoint, `files-stream export ${spec.id}`) : undefined;
+  if (opened) locks.push(opened.lock);
+  const stored = opened?.saved;
+  const site = siteOf(client.info.baseUrl);
   // The default --until is the checkpoint's when it has one: a rerun resumes the same range.
   const range = checkedRange && resolveRange(checkedRange, stored?.export.range, (io.now ?? Date.now)());
   const identity: ExportIdentity = {
@@ -157,7 +179,7 @@ export async function exportOperation(client: FilesClient, job: ExportJob, io: E
     ...(job.csvRaw ? { csvRaw: true } : {}),
     ...(range ? { range: range.identity } : {}),
   };
-  const resume = stored ? await checkResume(job.checkpoint!, stored, job.out!, identity, spec.pathParams) : undefined;
+  const resume = stored ? await checkResume(job.checkpoint!, stored, job.out!, identity, spec.pathParams, site) : undefined;
   const saved = resume?.saved;
   const exported = range && exportedRange(range);
   if (saved?.done) return { ...finished(spec.id, saved, { resumed: true, alreadyDone: true }), ...(exported ? { range: exported } : {}) };
@@ -167,13 +189,15 @@ export async function exportOperation(client: FilesClient, job: ExportJob, io: E
   // Checks the parameters (throws before the output is touched).
   let listing: Paginated<unknown> | undefined = emptyPart
     ? undefined
-    : openListing(client, info, pathArgs, params, {
-        ...(saved?.cursor ? { startCursor: saved.cursor } : {}),
-        ...(range ? { partition: { since: range.part.since, until: range.part.until, concurrency: range.parallel, ordered: range.ordered } } : {}),
-        ...(io.signal ? { signal: io.signal } : {}),
-        // NDJSON and JSON without --fields copy the records' text as the server sent it.
-        rawJson: (job.format === 'ndjson' || job.format === 'json') && job.fields === undefined,
-      });
+    : savedCursorChecked(job.checkpoint, () =>
+        openListing(client, info, pathArgs, params, {
+          ...(saved?.cursor ? { startCursor: saved.cursor } : {}),
+          ...(range ? { partition: { since: range.part.since, until: range.part.until, concurrency: range.parallel, ordered: range.ordered } } : {}),
+          ...(io.signal ? { signal: io.signal } : {}),
+          // NDJSON and JSON without --fields copy the records' text as the server sent it.
+          rawJson: (job.format === 'ndjson' || job.format === 'json') && job.fields === undefined,
+        }),
+      );
   const remaining = job.limit === undefined ? Infinity : job.limit - (saved?.records ?? 0);
   const listingDone = emptyPart || (saved !== undefined && saved.cursor === null);
   if (listing && remaining !== Infinity) listing = listing.take(Math.max(0, remaining));
@@ -192,7 +216,7 @@ export async function exportOperation(client: FilesClient, job: ExportJob, io: E
   const stats = startStats();
   const progress = createProgress({ stream: io.stderr, enabled: io.progress, label: messages.clean(spec.id) });
   const saver = job.checkpoint
-    ? checkpointSaver({ path: job.checkpoint, identity, sink: file!, output: job.out!, encoder, pagesBefore: saved?.pages ?? 0, limit: job.limit })
+    ? checkpointSaver({ path: job.checkpoint, site, lock: opened?.lock, identity, sink: file!, output: job.out!, encoder, pagesBefore: saved?.pages ?? 0, limit: job.limit })
     : undefined;
   let failed = true;
   try {
@@ -261,19 +285,9 @@ function interrupted(reason: unknown, records: number, job: ExportJob): unknown 
 }
 
 /**
- * Reads the checkpoint, after checking that its folder can hold it: `undefined` on a first
- * run (none saved yet).
- *
- * @throws CheckpointError when the folder cannot hold one or the file is not a valid checkpoint.
- */
-async function readCheckpoint(path: string): Promise<Checkpoint | undefined> {
-  await prepareCheckpointFolder(path);
-  return loadCheckpoint(path);
-}
-
-/**
- * What a saved checkpoint is checked against before a record is written: it was saved by this
- * same export, for this same output, and the output still starts with the bytes it covers.
+ * What a saved checkpoint is checked against before a record is written: it was saved against
+ * this same site, by this same export, for this same output, and the output still starts with
+ * the bytes it covers (and holds the records it counts).
  * Returns it with the hash of the covered bytes, for the output sink to continue.
  *
  * @throws CheckpointError naming what is wrong or differs.
@@ -284,7 +298,9 @@ async function checkResume(
   out: string,
   identity: ExportIdentity,
   pathParams: readonly string[],
+  site: string,
 ): Promise<{ saved: Checkpoint; hash: Hash }> {
+  checkSite(path, saved, site);
   const differences = exportDifferences(saved.export, identity, pathParams);
   if (differences.length) {
     throw new CheckpointError(
@@ -292,6 +308,22 @@ async function checkResume(
     );
   }
   return { saved, hash: await verifyOutput(saved, out, path) };
+}
+
+/**
+ * Opens the listing; a saved cursor the listing refuses (edited by hand, cut short, from an
+ * older files-stream: `InvalidParameterError` on `startCursor`) is a `CheckpointError` naming
+ * the checkpoint, before anything is sent or written.
+ */
+function savedCursorChecked<T>(checkpoint: string | undefined, open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    if (checkpoint !== undefined && error instanceof InvalidParameterError && error.parameter === 'startCursor') {
+      throw new CheckpointError(`checkpoint ${checkpoint} holds a cursor that cannot be resumed: ${error.message.replace(/^.*?startCursor: /, '')}`);
+    }
+    throw error;
+  }
 }
 
 function finished(operation: string, saved: Checkpoint, flags: { resumed: boolean; alreadyDone: boolean }): ExportResult {

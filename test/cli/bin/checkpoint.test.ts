@@ -96,6 +96,27 @@ describe('export --checkpoint survives kill -9', () => {
     expectEachIdOnce(users.map((u) => u.id));
   });
 
+  it('--limit 2000, killed mid-way: a checkpoint whose records was lowered is refused (exit 2), never ending past the limit; unchanged, it ends at exactly 2000', async () => {
+    const out = join(dir.path, 'limited.ndjson');
+    const checkpoint = join(dir.path, 'limited.ckpt');
+    const args = ['export', 'users', '--limit', '2000', '--per-page', '100', '--out', out, '--checkpoint', checkpoint];
+    await killMidway(args, out, 300);
+    const text = await readFile(checkpoint, 'utf8');
+    const saved = JSON.parse(text) as { records: number; done: boolean };
+    expect(saved.done).toBe(false);
+    expect(saved.records).toBeGreaterThan(0);
+    const output = await readFile(out);
+    await writeFile(checkpoint, JSON.stringify({ ...saved, records: saved.records - 99 }));
+    const edited = await runBin(args, { env: site.env });
+    expect(edited.code, edited.stderr).toBe(2);
+    expect(edited.stderr).toMatch(new RegExp(`^error: checkpoint .* field records is ${saved.records - 99}, but the \\d+ bytes it covers hold ${saved.records} records`, 'm'));
+    expect((await readFile(out)).subarray(0, output.length).equals(output)).toBe(true);
+    await writeFile(checkpoint, text);
+    const resumed = await runBin(args, { env: site.env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(parseNdjson<{ id: number }>(await readFile(out, 'utf8')).map((u) => u.id)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+  });
+
   it('refuses (exit 2) a checkpoint written for a different export, naming the setting, before touching the output', async () => {
     const out = join(dir.path, 'other.csv');
     const checkpoint = join(dir.path, 'other.ckpt');
@@ -104,9 +125,10 @@ describe('export --checkpoint survives kill -9', () => {
     const sha256 = createHash('sha256').update('pre').digest('hex');
     await writeFile(
       checkpoint,
-      JSON.stringify({ version: 2, export: identity, output: resolve(out), sha256, cursor: 'c', bytes: 3, records: 1, pages: 1, done: false, savedAt: '' }),
+      JSON.stringify({ version: 3, site: site.baseUrl, export: identity, output: resolve(out), sha256, cursor: 'c', bytes: 3, records: 1, pages: 1, done: false, savedAt: '' }),
     );
-    const run = await runInProcess(['export', 'users', '--format', 'csv', '--out', out, '--checkpoint', checkpoint], site.env);
+    // In this process the site comes from --base-url (commander reads process.env, not site.env).
+    const run = await runInProcess(['--base-url', site.baseUrl, '--api-key', site.apiKey, 'export', 'users', '--format', 'csv', '--out', out, '--checkpoint', checkpoint]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/was saved by a different export: format \(checkpoint: "ndjson", now: "csv"\)/);
     expect(await readFile(out, 'utf8')).toBe('precious');
