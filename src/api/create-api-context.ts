@@ -150,7 +150,7 @@ function partitionedList(
     throw bad('a partitioned listing comes in ascending created_at order: leave sort_by out', 'sort_by');
   }
   if (options.startCursor !== undefined) {
-    checked(() => parsePartitionCursor(options.startCursor, since, until ?? Number.MAX_SAFE_INTEGER), (m) => bad(m, 'startCursor'));
+    checked(() => parsePartitionCursor(options.startCursor, since, until), (m) => bad(m, 'startCursor'));
   }
   const perPageParam = op.params.find((p) => p.name === 'per_page');
   const perPage = (params.per_page as number | undefined) ?? (defaultPerPage === undefined ? undefined : Math.min(defaultPerPage, perPageParam?.max ?? defaultPerPage));

@@ -153,10 +153,19 @@ export class TimeoutError extends FilesError {
   }
 }
 
-/** Why a listing was stopped by a guard. */
-export type PaginationErrorReason = 'cursor-loop' | 'max-items' | 'max-pages';
+/**
+ * Why a listing was stopped: a guard (`cursor-loop`, `max-items`, `max-pages`), or
+ * `inconsistent`: the server's pages contradict each other or the range asked for (records
+ * out of order or outside it, a record one slice of a partitioned listing handed to another
+ * that did not list it), so the listing cannot promise every record once.
+ */
+export type PaginationErrorReason = 'cursor-loop' | 'max-items' | 'max-pages' | 'inconsistent';
 
-/** A listing was stopped by a guard: a cursor seen twice, or `maxItems` / `maxPages` exceeded. */
+/**
+ * A listing was stopped by a guard (a cursor seen twice, `maxItems` / `maxPages` exceeded) or
+ * because the server's pages cannot be reconciled (`inconsistent`). Mid-listing it carries
+ * `resumeCursor`.
+ */
 export class PaginationError extends FilesError {
   override name = 'PaginationError';
   readonly reason: PaginationErrorReason;

@@ -25,21 +25,33 @@
  *   `concurrency`. Each 429 itself waits as `Retry-After` says (the request core). Ordered:
  *   a probe above the level known to be safe carries a slice from the far end of the range,
  *   so a refused probe's wait holds up nothing.
- * - Positions are `(from, skip, to)`: the slice's records from `from` on, minus the first
- *   `skip` (those at `from` already delivered). A resume cursor (`fs-partition:...`) lists
- *   the positions of every part not yet delivered.
+ * - With a limit (`take(n)`), a slice is started only while the records fetched so far, with
+ *   a full page from each slice on its way, could fall short of it: `take(1)` is one request.
+ * - Positions (`positions.ts`) are `[from, to)` minus the records at `from` already delivered,
+ *   named by id or content, never counted: a resume is exact whatever order the server lists
+ *   a second's records in. Ordered, one position says it all (everything after the output).
+ * - The server is not trusted: every record of a slice's pages must lie in the range asked
+ *   for and come in ascending order; records of a second repeated on a later page are
+ *   dropped (they are the same records); records a slice drops because a later slice lists
+ *   them (after a split or a cut) are checked off against that slice's listing. What cannot be
+ *   reconciled is a `PaginationError` (`inconsistent`) carrying the resume cursor, never a
+ *   silent loss.
  */
-import { FilesError, PaginationError } from '../errors/index.js';
+import { parseUtcTime } from '../core/time.js';
 import type { RequestSlot } from '../core/types.js';
+import { FilesError, PaginationError } from '../errors/index.js';
 import type { Demand } from '../pagination/page-pump.js';
 import { sliceWithRawJson } from '../pagination/raw-json.js';
 import type { Page } from '../pagination/types.js';
+import { countNames, encodePartitionCursor, namesOf, parsePartitionCursor, recordName, type NameCounts, type RangePosition } from './positions.js';
+
+export { encodePartitionCursor, parsePartitionCursor, recordName, type PartitionCursor, type RangePosition } from './positions.js';
 
 /** Options of a partitioned listing (`{ partition }` of a list call). */
 export interface PartitionOptions {
-  /** Start of the range: records with `created_at >= since`. */
+  /** Start of the range: records with `created_at >= since`. A string is ISO 8601; without a zone it is UTC. */
   since: Date | string | number;
-  /** End of the range (exclusive): records with `created_at < until`. Default: now. */
+  /** End of the range (exclusive): records with `created_at < until`. Default: now (or, resuming, the range the cursor was made for). */
   until?: Date | string | number;
   /** Requests in flight at most (slices listed side by side). Default 4. */
   concurrency?: number;
@@ -67,60 +79,24 @@ export interface PartitionSource<T> {
   readonly operation: string;
 }
 
-/** A part of the range not delivered yet: records of `[from, to)` minus the first `skip` at `from`. */
-export interface RangePosition {
-  readonly from: number;
-  readonly skip: number;
-  readonly to: number;
-}
-
-const TOKEN_PREFIX = 'fs-partition:';
-
-/** Writes positions as a resume cursor. */
-export function encodePartitionCursor(positions: readonly RangePosition[]): string {
-  const json = JSON.stringify({ v: 1, r: positions.map((p) => [p.from, p.skip, p.to]) });
-  return TOKEN_PREFIX + btoa(json).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/** Reads a resume cursor of a partitioned listing; `undefined` for a cursor that is not one. */
-export function parsePartitionCursor(cursor: string | undefined, since: number, until: number): RangePosition[] | undefined {
-  if (cursor === undefined) return undefined;
-  if (!cursor.startsWith(TOKEN_PREFIX)) throw new RangeError('startCursor: not the resume cursor of a partitioned listing (fs-partition:...)');
-  let data: { v?: unknown; r?: unknown };
-  try {
-    data = JSON.parse(atob(cursor.slice(TOKEN_PREFIX.length).replace(/-/g, '+').replace(/_/g, '/')));
-  } catch {
-    throw new RangeError('startCursor: the partition resume cursor is corrupt');
-  }
-  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-  if (data.v !== 1 || !Array.isArray(data.r)) throw new RangeError('startCursor: the partition resume cursor is corrupt');
-  const out: RangePosition[] = [];
-  for (const item of data.r as unknown[]) {
-    if (!Array.isArray(item) || item.length !== 3 || !item.every(ok)) throw new RangeError('startCursor: the partition resume cursor is corrupt');
-    const [from, skip, to] = item as [number, number, number];
-    if (from >= to || from < since || to > until) {
-      throw new RangeError('startCursor: the partition resume cursor is for another range (since/until changed?)');
-    }
-    out.push({ from, skip, to });
-  }
-  return out.sort((a, b) => a.from - b.from);
-}
-
-/** A time as epoch milliseconds. */
+/**
+ * A time as epoch milliseconds: a `Date`, a number of milliseconds, or an ISO 8601 string (a
+ * date-time without a zone is UTC, as Files.com's are: never the machine's zone).
+ */
 export function timeOf(value: Date | string | number, name: string): number {
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : parseUtcTime(value);
   if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`partition.${name}: not a date-time: ${String(value)}`);
   return ms;
 }
 
 /**
  * The time of a record, in ms: its `created_at`, or for history records (which the
- * `start_at`/`end_at` range applies to) their `when`.
+ * `start_at`/`end_at` range applies to) their `when`. Read as UTC when it has no zone.
  */
 function createdAt(record: unknown, operation: string): number {
   const r = record as { created_at?: unknown; when?: unknown } | null;
   const value = r?.created_at ?? r?.when;
-  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  const ms = typeof value === 'string' ? parseUtcTime(value) : Number.NaN;
   if (!Number.isFinite(ms)) throw new FilesError(`${operation}: a record has no usable created_at (or when); a partitioned listing needs one`);
   return ms;
 }
@@ -276,6 +252,37 @@ class Permits {
   }
 }
 
+
+/** Names of records, by their time: records a slice must list (another slice dropped them as its own). */
+type Owed = Map<number, NameCounts>;
+
+/** Adds `n` records named `name` at `t` to `owed`. */
+function owe(owed: Owed, t: number, name: string, n = 1): void {
+  let names = owed.get(t);
+  if (!names) owed.set(t, (names = new Map()));
+  names.set(name, (names.get(name) ?? 0) + n);
+}
+
+/** Takes one record named `name` at `t` off `owed`; false when none was owed. */
+function settle(owed: Owed, t: number, name: string): boolean {
+  const names = owed.get(t);
+  const n = names?.get(name) ?? 0;
+  if (n === 0) return false;
+  if (n > 1) names!.set(name, n - 1);
+  else if (names!.size > 1) names!.delete(name);
+  else owed.delete(t);
+  return true;
+}
+
+/** Moves what `owed` holds at times `>= at` into `into`. */
+function moveOwed(owed: Owed, at: number, into: Owed): void {
+  for (const [t, names] of owed) {
+    if (t < at) continue;
+    for (const [name, n] of names) owe(into, t, name, n);
+    owed.delete(t);
+  }
+}
+
 /**
  * Ordered: the rest of a slice cut after a page that showed it dense, listed next. Its density
  * (`records / span`, records per ms) starts as that page's and takes in what the slices carved
@@ -286,34 +293,44 @@ interface Cut {
   readonly to: number;
   records: number;
   span: number;
+  /** The records of its first second the cut slice dropped: the slice carved first must list them. */
+  readonly owed: Owed;
 }
 
-/** A page a slice fetched: its records (those of the slice) and their times. */
+/** A page a slice fetched: its records (those of the slice), their times, and the names of those at its last time. */
 interface Fetched<T> {
   readonly items: T[];
   readonly times: number[];
+  readonly lastNames: readonly string[];
 }
 
 interface Slice<T> {
   readonly id: number;
   from: number;
-  /** End of the slice (exclusive); lowered when the slice is split. */
+  /** End of the slice (exclusive); lowered when the slice is split or cut. */
   to: number;
-  /** Records at `from` to skip (delivered by an earlier run). */
-  skip: number;
-  /** Position reached: the records fetched so far end at `reachedAt` (with `reachedCount` records there). */
+  /** The end its requests ask for (its first `to`): records in `[to, askedTo)` are listed by later slices. */
+  readonly askedTo: number;
+  /** Position reached: the time of the last record kept. */
   reachedAt: number;
-  reachedCount: number;
+  /** Names of the records at `from` a resume position says were delivered: skipped, whatever their order. */
+  skipNames: NameCounts;
+  /** The page listed last, as the server sent it: a next page that starts by repeating its end repeats those records. */
+  lastPage?: { readonly items: readonly T[]; readonly times: readonly number[] };
+  /** The time of the last record its requests listed (kept or not); -1 before the first page. */
+  listedUpTo: number;
+  /** Its listing has ended (no more pages). */
+  ended: boolean;
   /** Records fetched so far (for the density estimate). */
   fetched: number;
   /** Records its density predicted when it was sized (unset for slices not sized from one, and once cut or split). */
-  expected?: number;
+  predicted?: number;
   /** The cut it was carved from: what it finds updates the cut's density. */
   cut?: Cut;
-  /** Pages fetched and not yet handed out, with their records' `created_at` in ms. */
+  /** Pages fetched and not yet handed out. */
   readonly buffer: Fetched<T>[];
   /** Position delivered: what a resume cursor says for this slice. */
-  delivered: { from: number; skip: number };
+  delivered: { from: number; seen: NameCounts };
   done: boolean;
   /** The fetch loop waits here while its buffer is full (ordered mode). */
   resume?: () => void;
@@ -321,6 +338,16 @@ interface Slice<T> {
   retrying: boolean;
   /** Ordered: listed far ahead of the output to carry a probe (see `Permits`); its page waits outside the buffer budget. */
   far?: boolean;
+  /** Records other slices dropped as this one's: checked off as it lists them. */
+  readonly owed: Owed;
+  /** The slices split off this one: its records past its lowered end are theirs. */
+  readonly children: Slice<T>[];
+  /**
+   * A split child, while its parent may still list records past the split: the names of its
+   * first page's worth of records (and of any more at that page's last time), which the
+   * parent's records past the split must be among.
+   */
+  watch?: { readonly names: Owed; count: number; last: number };
 }
 
 /**
@@ -333,12 +360,16 @@ export async function* partitionedPages<T>(
   demand: Demand,
 ): AsyncGenerator<Page<T>, void, undefined> {
   const since = timeOf(options.since, 'since');
-  const until = options.until === undefined ? Date.now() : timeOf(options.until, 'until');
+  const explicitUntil = options.until === undefined ? undefined : timeOf(options.until, 'until');
+  // The parts to list: from a resume cursor (whose range a listing without `until` resumes), or the whole range.
+  const resumed = parsePartitionCursor(options.startCursor, since, explicitUntil);
+  const until = explicitUntil ?? resumed?.until ?? Date.now();
   const concurrency = options.concurrency ?? 4;
   const ordered = options.ordered ?? true;
   const bufferPages = options.bufferPages ?? 2;
   const perPage = options.perPage ?? 1000;
-  if (demand.limit === 0 || since >= until) return;
+  const limit = demand.limit;
+  if (limit === 0 || since >= until) return;
 
   const controller = new AbortController();
   const signals = [options.signal, demand.signal].filter((s): s is AbortSignal => s !== undefined);
@@ -363,11 +394,30 @@ export async function* partitionedPages<T>(
     wakeOutput = undefined;
     wake?.();
   };
+  const inconsistent = (message: string) => new PaginationError('inconsistent', `${source.operation}: ${message}`);
 
-  // The parts to list: from a resume cursor, or the whole range; `unassigned` is what no slice covers yet.
-  const resumed = parsePartitionCursor(options.startCursor, since, until);
-  const pending: RangePosition[] = resumed ?? [];
-  let unassigned = resumed ? { from: until, to: until } : { from: since, to: until };
+  // `pending`: parts to list first (a resumed position's first second, with the names of the
+  // records there already delivered, and the parts of an unordered resume); `unassigned`: what
+  // no slice covers yet.
+  const pending: RangePosition[] = [];
+  let unassigned = { from: since, to: until };
+  if (resumed) {
+    unassigned = { from: until, to: until };
+    const last = resumed.positions.at(-1);
+    for (const p of resumed.positions) {
+      let from = p.from;
+      if (p.seen.length > 0) {
+        // The second the position is inside of, on its own (its records are named); the rest as any part.
+        const second = Math.min(p.to, Math.floor(p.from / SECOND) * SECOND + SECOND);
+        pending.push({ from: p.from, to: second, seen: p.seen });
+        from = second;
+      }
+      if (from >= p.to) continue;
+      // The part that runs to the end of the range is planned as a fresh listing's would be.
+      if (p === last && p.to === until) unassigned = { from, to: until };
+      else pending.push({ from, to: p.to, seen: [] });
+    }
+  }
   // Ordered: the rest of slices cut after a page that showed them dense, listed next in slices
   // of about one page each (all below `unassigned`).
   const cuts: Cut[] = [];
@@ -382,28 +432,35 @@ export async function* partitionedPages<T>(
   // Records and time span of the slices already finished: with the running ones, the density that sizes new slices.
   let doneRecords = 0;
   let doneSpan = 0;
+  // Records handed out so far (for a limit: no slice is started that the limit cannot need).
+  let handedOut = 0;
 
   /**
    * Starts listing `[from, to)`. `density` (records per ms) is the one the slice was sized
    * from, if any: what the slice finds is then checked against it (and added to `cut`'s).
    */
-  const newSlice = (from: number, to: number, how: { skip?: number; far?: boolean; density?: number; cut?: Cut } = {}): Slice<T> => {
-    const skip = how.skip ?? 0;
+  const newSlice = (from: number, to: number, how: { seen?: readonly string[]; far?: boolean; density?: number; cut?: Cut; owed?: Owed; watch?: boolean } = {}): Slice<T> => {
+    const seen = countNames(how.seen ?? []);
     const slice: Slice<T> = {
       id: nextId++,
       from,
       to,
-      skip,
+      askedTo: to,
       reachedAt: from,
-      reachedCount: 0,
+      skipNames: new Map(seen),
+      listedUpTo: -1,
+      ended: false,
       fetched: 0,
-      expected: how.density === undefined ? undefined : how.density * (to - from),
+      predicted: how.density === undefined ? undefined : how.density * (to - from),
       cut: how.cut,
       buffer: [],
-      delivered: { from, skip },
+      delivered: { from, seen },
       done: false,
       retrying: false,
       far: how.far,
+      owed: how.owed ?? new Map(),
+      children: [],
+      watch: how.watch ? { names: new Map(), count: 0, last: -1 } : undefined,
     };
     slices.push(slice);
     slices.sort((a, b) => a.from - b.from);
@@ -439,7 +496,7 @@ export async function* partitionedPages<T>(
   /** Ends `slice` early, at `to` (a cut or a split): what it finds then says nothing of its density. */
   const endAt = (slice: Slice<T>, to: number): void => {
     slice.to = to;
-    slice.expected = undefined;
+    slice.predicted = undefined;
     slice.cut = undefined;
   };
 
@@ -449,27 +506,53 @@ export async function* partitionedPages<T>(
   const active = () => slices.filter((s) => !s.done && !s.retrying && !(ordered && !isHead(s) && s.buffer.length >= bufferPages)).length;
 
   /**
+   * With a limit (`take(n)`): another slice may be needed, because the records fetched (or
+   * handed out) so far, plus a full page from each running slice, could fall short of it.
+   */
+  const limitMayNeedMore = (): boolean => {
+    if (limit === undefined) return true;
+    // Ordered: the records of slices after a part not being listed yet (a cut, a pending part,
+    // the unassigned range) cannot go out before that part's.
+    let gap = Infinity;
+    if (ordered) {
+      if (cuts.length > 0) gap = cuts[0]!.from;
+      if (pending.length > 0) gap = Math.min(gap, pending[0]!.from);
+      if (unassigned.from < unassigned.to) gap = Math.min(gap, unassigned.from);
+    }
+    let expected = handedOut;
+    for (const s of slices) {
+      if (s.from >= gap) break;
+      for (const page of s.buffer) expected += page.items.length;
+      if (!s.done) expected += perPage;
+    }
+    return expected < limit;
+  };
+
+  /**
    * Starts slices while requests may be added: pending parts, new ones from the unassigned
    * range, or splits. A couple more slices than places run, so that while some read and parse
    * their pages (holding no place), others' requests keep every place busy.
    */
   const fill = (): void => {
-    while (!controller.signal.aborted && active() < permits.limit + SPARE_SLICES) {
+    while (!controller.signal.aborted && active() < permits.limit + SPARE_SLICES && limitMayNeedMore()) {
       // Ordered: nothing more ahead of the output once the buffers are full, except the part
       // that comes next (the rest of a cut slice), which the output is waiting for.
       if (ordered && buffered() >= concurrency * bufferPages && !(cuts.length > 0 && !slices.some(isHead))) return;
       const next = pending.shift();
       if (next) {
-        newSlice(next.from, next.to, { skip: next.skip });
+        newSlice(next.from, next.to, { seen: next.seen });
         continue;
       }
-      if (ordered && permits.probeDue && farProbe()) continue;
+      if (ordered && limit === undefined && permits.probeDue && farProbe()) continue;
       // Ordered: the rest of a dense slice comes first (its records are needed before any later time).
       const cut = cuts[0];
       if (cut) {
         const density = cut.records / cut.span;
         const to = Math.min(cut.to, roundUp(widen(cut.from, Math.max(SECOND, (slicePages() * perPage) / density))));
-        newSlice(cut.from, to, { density, cut });
+        const owed: Owed = new Map();
+        moveOwed(cut.owed, cut.from, owed);
+        moveOwed(owed, to, cut.owed); // what lies past this slice stays with the cut
+        newSlice(cut.from, to, { density, cut, owed });
         if (to < cut.to) cut.from = to;
         else cuts.shift();
         continue;
@@ -512,11 +595,17 @@ export async function* partitionedPages<T>(
     return at <= reached || at >= slice.to ? undefined : at;
   };
 
-  /** Splits `slice` at `at`: it stops there, a new slice takes the rest. */
+  /**
+   * Splits `slice` at `at`: it stops there, a new slice takes the rest. The slice's pages on
+   * their way still hold records past `at`: the new slice watches its first page's worth, which
+   * those records must be among.
+   */
   const splitAt = (slice: Slice<T>, at: number): void => {
     const to = slice.to;
     endAt(slice, at);
-    newSlice(at, to);
+    const owed: Owed = new Map();
+    moveOwed(slice.owed, at, owed);
+    slice.children.push(newSlice(at, to, { owed, watch: true }));
   };
 
   /**
@@ -537,6 +626,31 @@ export async function* partitionedPages<T>(
     return true;
   };
 
+  /**
+   * A record `parent` listed past its lowered end (`t` in `[to, askedTo)`): a later slice lists
+   * it. It must be among what the split child watched, or still to come in the listing of the
+   * slice (or cut) that covers `t` now; anything else is a contradiction between the pages.
+   */
+  const handOver = (parent: Slice<T>, t: number, name: string): void => {
+    for (const child of parent.children) if (child.watch && settle(child.watch.names, t, name)) return;
+    const slice = slices.find((s) => s.from <= t && t < s.to) ?? parent.children.find((s) => s.from <= t && t < s.to);
+    if (slice && !slice.ended && slice.listedUpTo < t) return owe(slice.owed, t, name);
+    const cut = cuts.find((c) => c.from <= t && t < c.to);
+    if (cut) return owe(cut.owed, t, name);
+    throw inconsistent(`a record at ${isoOf(t)} was listed by a slice past its end, and the slice listing that time did not list it: the server's pages contradict each other (a record deleted in between does this too); resume from resumeCursor to list the rest again`);
+  };
+
+  /** Checks a slice's listing against what was owed to it, after a page (`ended`: the listing is over). */
+  const checkOwed = (slice: Slice<T>): void => {
+    for (const [t, names] of slice.owed) {
+      if (t >= slice.listedUpTo && !slice.ended) continue;
+      const count = [...names.values()].reduce((a, b) => a + b, 0);
+      throw inconsistent(
+        `${count} record${count === 1 ? '' : 's'} at ${isoOf(t)} listed by one slice (past its end) ${count === 1 ? 'was' : 'were'} not listed by the slice of that time: the server's pages contradict each other (a record deleted in between does this too); resume from resumeCursor to list the rest again`,
+      );
+    }
+  };
+
   /** Lists one slice, page by page, under the limit of requests in flight. */
   const run = async (slice: Slice<T>): Promise<void> => {
     const own = new AbortController();
@@ -549,9 +663,8 @@ export async function* partitionedPages<T>(
         if (status === undefined || status >= 400) slice.retrying = true;
       },
     );
-    const pages = source.openSlice(slice.from, slice.to, own.signal, slot);
+    const pages = source.openSlice(slice.from, slice.askedTo, own.signal, slot);
     const iterator = pages[Symbol.asyncIterator]();
-    let skip = slice.skip;
     try {
       while (!slice.done) {
         while (ordered && !isHead(slice) && slice.buffer.length >= bufferPages) {
@@ -560,64 +673,30 @@ export async function* partitionedPages<T>(
         }
         const step = await iterator.next();
         controller.signal.throwIfAborted();
-        if (step.done) break;
-        // The records of the slice: a run of the page's (after those skipped, before `to`).
-        const all = step.value.items;
-        let first = 0;
-        let end = all.length;
-        const times: number[] = [];
-        for (let i = 0; i < all.length; i++) {
-          const t = createdAt(all[i], source.operation);
-          if (t < slice.reachedAt) throw new PaginationError('cursor-loop', `${source.operation}: records are not in ascending created_at order; a partitioned listing needs them to be`);
-          if (t >= slice.to) {
-            slice.done = true; // the rest belongs to a later slice (a split, or an inclusive end)
-            end = i;
-            break;
-          }
-          if (t === slice.from && skip > 0) {
-            // Records at `from` come first (ascending order is checked): the skipped ones are a prefix.
-            skip--;
-            first = i + 1;
-            continue;
-          }
-          if (t === slice.reachedAt) slice.reachedCount++;
-          else {
-            slice.reachedAt = t;
-            slice.reachedCount = 1;
-          }
-          times.push(t);
+        if (step.done) {
+          slice.ended = true;
+          checkOwed(slice);
+          break;
         }
-        // Ordered: a slice whose page shows it has well over another page left is cut after
-        // this page, before its last second (whose records may go on in the next page); the
-        // rest is listed next as slices of about a page each, side by side.
-        if (ordered && !slice.done && end === all.length && step.value.nextCursor !== undefined) {
-          const records = slice.fetched + times.length;
-          const span = Math.max(SECOND, slice.reachedAt - slice.from);
-          let keep = times.length;
-          while (keep > 0 && times[keep - 1] === slice.reachedAt) keep--;
-          if (keep > 0 && (records / span) * (slice.to - slice.reachedAt) > 1.5 * perPage) {
-            cuts.push({ from: slice.reachedAt, to: slice.to, records, span });
-            cuts.sort((a, b) => a.from - b.from);
-            endAt(slice, slice.reachedAt);
-            slice.done = true;
-            end = first + keep;
-            times.length = keep;
-          }
+        const page = takePage(slice, step.value.items, step.value.nextCursor === undefined);
+        if (page) {
+          slice.fetched += page.items.length;
+          slice.buffer.push(page);
         }
-        const items = first === 0 && end === all.length ? all : sliceWithRawJson(all, first, end);
-        slice.fetched += items.length;
-        slice.buffer.push({ items, times });
+        checkOwed(slice);
         notify();
         fill();
       }
     } finally {
       await iterator.return?.().catch(() => {});
       sliceControllers.delete(own);
+      // Its pages are over: nothing more of it can land past a split.
+      for (const child of slice.children) child.watch = undefined;
     }
     slice.done = true;
     // A slice sized from a density and listed to its end (not cut, not split): what it found
     // is evidence of the density.
-    if (slice.expected !== undefined) {
+    if (slice.predicted !== undefined) {
       if (slice.cut) {
         slice.cut.records += slice.fetched;
         slice.cut.span += slice.to - slice.from;
@@ -625,8 +704,8 @@ export async function* partitionedPages<T>(
       emptyWidth = slice.fetched === 0 ? Math.max(emptyWidth, slice.to - slice.from) : 0;
       // How far its count strayed from the prediction (slices predicted to hold a few records
       // stray by chance alone, and say little).
-      if (slice.expected >= perPage / 4) {
-        spread.push(slice.fetched / slice.expected);
+      if (slice.predicted >= perPage / 4) {
+        spread.push(slice.fetched / slice.predicted);
         if (spread.length > SPREAD_WINDOW) spread.shift();
       }
     }
@@ -635,54 +714,192 @@ export async function* partitionedPages<T>(
   };
 
   /**
+   * The part of a page that is the slice's: checks every record (in the range asked for, in
+   * ascending order), checks off what was owed to the slice, drops repeats of records already
+   * kept at its position's second, and hands records past its end to the slices that list them.
+   * Ordered, a page that shows the slice dense cuts it before its last second. `undefined` when
+   * the page holds nothing to hand out.
+   */
+  const takePage = (slice: Slice<T>, all: T[], last: boolean): Fetched<T> | undefined => {
+    const times = new Array<number>(all.length);
+    for (let i = 0; i < all.length; i++) {
+      const t = (times[i] = createdAt(all[i], source.operation));
+      if (t < slice.from || t > slice.askedTo) {
+        throw inconsistent(
+          `the server listed a record created at ${isoOf(t)} for the range ${isoOf(slice.from)} to ${isoOf(slice.askedTo)} it was asked for: the records' times are not read as the server filters them (a created_at without a time zone is read as UTC)`,
+        );
+      }
+    }
+    // A page that starts by repeating the end of the page before (overlapping pages): those
+    // records were listed already. The rest must go on in ascending order.
+    const repeated = repeatedRun(slice, all, times);
+    slice.lastPage = { items: all, times };
+    let previous = Math.max(slice.listedUpTo, slice.from);
+    for (let i = repeated; i < all.length; i++) {
+      if (times[i]! < previous) throw inconsistent('records are not in ascending created_at order; a partitioned listing needs them to be');
+      previous = times[i]!;
+    }
+    slice.ended = last;
+    if (all.length > 0) slice.listedUpTo = Math.max(slice.listedUpTo, times[all.length - 1]!);
+    // The split child's watch: its first page's worth of records, and any more at that page's last time.
+    const watch = slice.watch;
+    if (watch) {
+      for (let i = repeated; i < all.length && (watch.count < perPage || times[i] === watch.last); i++) {
+        owe(watch.names, times[i]!, recordName(all[i]));
+        watch.count++;
+        watch.last = times[i]!;
+      }
+    }
+    if (slice.owed.size > 0) {
+      for (let i = repeated; i < all.length; i++) if (slice.owed.has(times[i]!)) settle(slice.owed, times[i]!, recordName(all[i]));
+    }
+    // The records of the slice: those before its end, minus the repeated run and those a resume
+    // position names (at its first second, in any order).
+    let end = all.length;
+    const repeats = new Set<number>();
+    for (let i = 0; i < repeated; i++) repeats.add(i);
+    if (slice.skipNames.size > 0) {
+      for (let i = repeated; i < all.length && times[i] === slice.from; i++) {
+        const name = recordName(all[i]);
+        const n = slice.skipNames.get(name) ?? 0;
+        if (n > 0) {
+          slice.skipNames.set(name, n - 1);
+          repeats.add(i);
+        }
+      }
+      if (all.length > 0 && times[all.length - 1]! > slice.from) slice.skipNames.clear();
+    }
+    for (let i = 0; i < all.length; i++) {
+      if (times[i]! >= slice.to) {
+        slice.done = true; // the rest belongs to later slices (a split, or an inclusive end)
+        end = i;
+        for (let j = i; j < all.length; j++) if (times[j]! < slice.askedTo) handOver(slice, times[j]!, recordName(all[j]));
+        break;
+      }
+    }
+    // Ordered: a slice whose page shows it has well over another page left is cut after
+    // this page, before its last second (whose records may go on in the next page); the
+    // rest is listed next as slices of about a page each, side by side.
+    if (ordered && !slice.done && !last && end > 0) {
+      const lastTime = times[end - 1]!;
+      const records = slice.fetched + end - repeats.size;
+      const span = Math.max(SECOND, lastTime - slice.from);
+      let keep = end;
+      while (keep > 0 && times[keep - 1] === lastTime) keep--;
+      if (keep > 0 && (records / span) * (slice.to - lastTime) > 1.5 * perPage) {
+        const owed: Owed = new Map();
+        for (let j = keep; j < end; j++) if (!repeats.has(j)) owe(owed, times[j]!, recordName(all[j]));
+        moveOwed(slice.owed, lastTime, owed);
+        cuts.push({ from: lastTime, to: slice.to, records, span, owed });
+        cuts.sort((a, b) => a.from - b.from);
+        endAt(slice, lastTime);
+        slice.done = true;
+        end = keep;
+      }
+    }
+    // What is kept, and the names of the kept records at the page's last time.
+    let items: T[];
+    let kept: number[];
+    if (repeats.size === 0) {
+      items = end === all.length ? all : sliceWithRawJson(all, 0, end);
+      kept = end === all.length ? times : times.slice(0, end);
+    } else {
+      items = [];
+      kept = [];
+      for (let i = 0; i < end; i++) {
+        if (repeats.has(i)) continue;
+        items.push(all[i]!);
+        kept.push(times[i]!);
+      }
+    }
+    if (kept.length === 0) return undefined;
+    const lastTime = kept[kept.length - 1]!;
+    let firstAtLast = kept.length;
+    while (firstAtLast > 0 && kept[firstAtLast - 1] === lastTime) firstAtLast--;
+    const lastNames: string[] = [];
+    for (let i = firstAtLast; i < kept.length; i++) lastNames.push(recordName(items[i]));
+    slice.reachedAt = lastTime;
+    return { items, times: kept, lastNames };
+  };
+
+  /**
+   * How many records at the start of a page repeat the end of the slice's page before, in the
+   * same order (overlapping pages). Only a page that starts at or before the time listed last
+   * can: at an earlier time any run is a repeat (else the page is out of order); at that same
+   * time a record with an id is, but records named by their content need a run of two, since
+   * one record identical to the last one before the page may be its twin (two identical log
+   * lines) and is kept.
+   */
+  const repeatedRun = (slice: Slice<T>, all: T[], times: number[]): number => {
+    const before = slice.lastPage;
+    if (!before || all.length === 0 || times[0]! > slice.listedUpTo) return 0;
+    const names = new Map<number, string>();
+    const nameBefore = (j: number) => names.get(j) ?? names.set(j, recordName(before.items[j])).get(j)!;
+    const nameHere: string[] = [];
+    const nameOf = (i: number) => (nameHere[i] ??= recordName(all[i]));
+    const n = before.items.length;
+    // The longest run: the earliest place in the page before where one could start.
+    for (let j = Math.max(0, n - all.length); j < n; j++) {
+      if (before.times[j] !== times[0] || nameBefore(j) !== nameOf(0)) continue;
+      let k = 1;
+      while (j + k < n && times[k] === before.times[j + k] && nameBefore(j + k) === nameOf(k)) k++;
+      if (j + k < n) continue;
+      const ambiguous = times[0] === slice.listedUpTo && k === 1 && !nameOf(0).startsWith('#');
+      return ambiguous ? 0 : k;
+    }
+    return 0;
+  };
+
+  /**
    * Positions not yet delivered, as of now. A finished slice with nothing left to hand out is
-   * complete (left out), unless it is `current`, whose page is being handed out.
+   * complete (left out), unless it is `current`, whose page is being handed out. Ordered, one
+   * position says it all: everything after the earliest part not delivered.
    */
   const positions = (current?: Slice<T>): RangePosition[] => {
     const out: RangePosition[] = [];
     for (const s of slices) {
       if (s.done && s.buffer.length === 0 && s !== current) continue;
-      out.push({ from: s.delivered.from, skip: s.delivered.skip, to: s.to });
+      out.push({ from: s.delivered.from, to: s.to, seen: namesOf(s.delivered.seen) });
     }
     for (const p of pending) out.push(p);
-    for (const c of cuts) out.push({ from: c.from, skip: 0, to: c.to });
-    if (unassigned.from < unassigned.to) out.push({ from: unassigned.from, skip: 0, to: unassigned.to });
-    return out.filter((p) => p.from < p.to).sort((a, b) => a.from - b.from);
+    for (const c of cuts) out.push({ from: c.from, to: c.to, seen: [] });
+    if (unassigned.from < unassigned.to) out.push({ from: unassigned.from, to: unassigned.to, seen: [] });
+    const parts = out.filter((p) => p.from < p.to).sort((a, b) => a.from - b.from);
+    return ordered && parts.length > 0 ? [{ ...parts[0]!, to: until }] : parts;
+  };
+  const cursorOf = (parts: RangePosition[]): string | undefined => (parts.length ? encodePartitionCursor({ since, until, positions: parts }) : undefined);
+
+  /** The delivered position of a slice moved past records at these times (`names`: of those at the last time). */
+  const advance = (at: { from: number; seen: NameCounts }, lastTime: number, names: readonly string[]): { from: number; seen: NameCounts } => {
+    const seen = lastTime === at.from ? new Map(at.seen) : new Map<string, number>();
+    for (const name of names) seen.set(name, (seen.get(name) ?? 0) + 1);
+    return { from: lastTime, seen };
   };
 
-  /** Moves a slice's delivered position past records at these times. */
-  const advance = (at: { from: number; skip: number }, times: readonly number[]): { from: number; skip: number } => {
-    let { from, skip } = at;
-    for (const t of times) {
-      if (t === from) skip++;
-      else {
-        from = t;
-        skip = 1;
-      }
-    }
-    return { from, skip };
-  };
-
-  /** A page handed out from `slice`, with resume cursors that count its records exactly. */
+  /** A page handed out from `slice`, with resume cursors that name its records exactly. */
   const handOut = (slice: Slice<T>, page: Fetched<T>): Page<T> => {
     const start = slice.delivered;
     const before = positions(slice);
-    const mine = (p: RangePosition) => p.from === start.from && p.skip === start.skip && p.to === slice.to;
     const cursorAfter = (count: number): string | undefined => {
       if (count >= page.items.length) return next;
-      const after = advance(start, page.times.slice(0, count));
-      return encodePartitionCursor(before.map((p) => (mine(p) ? { ...p, ...after } : p)));
+      if (count <= 0) return cursorOf(before);
+      const lastTime = page.times[count - 1]!;
+      const names: string[] = [];
+      for (let i = count - 1; i >= 0 && page.times[i] === lastTime; i--) names.push(recordName(page.items[i]));
+      const after = advance(start, lastTime, names);
+      const mine = (p: RangePosition) => p.from === start.from && (ordered || p.to === slice.to);
+      return cursorOf(before.map((p) => (mine(p) ? { from: after.from, to: p.to, seen: namesOf(after.seen) } : p)));
     };
-    slice.delivered = advance(start, page.times);
-    const rest = positions();
-    const next = rest.length ? encodePartitionCursor(rest) : undefined;
-    return { items: page.items, cursor: encodePartitionCursor(before), nextCursor: next, prevCursor: undefined, at: cursorAfter };
+    slice.delivered = advance(start, page.times[page.times.length - 1]!, page.lastNames);
+    handedOut += page.items.length;
+    const next = cursorOf(positions());
+    return { items: page.items, cursor: cursorOf(before), nextCursor: next, prevCursor: undefined, at: cursorAfter };
   };
 
   try {
     fill();
     while (true) {
-      if (failure) throw withResume(failure.error, positions());
+      if (failure) throw withResume(failure.error, cursorOf(positions()));
       controller.signal.throwIfAborted();
       // Drop finished, emptied slices (complete); in ordered mode only from the head, in order.
       for (let i = 0; i < slices.length; ) {
@@ -722,8 +939,13 @@ function roundUp(ms: number): number {
   return Math.ceil(ms / SECOND) * SECOND;
 }
 
+/** An instant as ISO 8601 UTC, for messages. */
+function isoOf(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
 /** Marks an error with the resume cursor of everything not delivered yet. */
-function withResume(error: unknown, rest: RangePosition[]): unknown {
-  if (error instanceof FilesError) error.resumeCursor = rest.length ? encodePartitionCursor(rest) : undefined;
+function withResume(error: unknown, cursor: string | undefined): unknown {
+  if (error instanceof FilesError) error.resumeCursor = cursor;
   return error;
 }

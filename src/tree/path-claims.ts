@@ -1,4 +1,5 @@
 import { toComparable } from '../paths/normalize.js';
+import { hash53 } from '../core/hash.js';
 
 /** What {@link PathClaims.claim} decided for an entry. */
 export type PathClaim =
@@ -69,6 +70,22 @@ export class PathClaims {
     return { kind: 'write', relative: join(folder.local, name) };
   }
 
+  /**
+   * Whether an entry may have claimed the file at this local path (`/`-separated, below the
+   * download's folder, with each folder in the local spelling {@link claim} gave it): true
+   * when an entry named a file whose comparable path is this one's, or (a 1 in 2^53 chance)
+   * another one with the same hash. Never false for a path an entry claimed, so a sweep that
+   * leaves claimed paths alone never removes a file of the tree, whatever its name.
+   */
+  claimsFile(relative: string): boolean {
+    // The key `claim` gave the file: each name's comparable form, the folders' local spelling being one of theirs.
+    const key = relative
+      .split('/')
+      .map((name) => `\0${toComparable(name)}`)
+      .join('');
+    return this.#files.has(hash53(key, 0));
+  }
+
   /** The folder made of the first `count` names, claimed as needed; `undefined` when a file holds its path. */
   #folder(names: readonly string[], count: number): Folder | undefined {
     if (count === 0) return TOP;
@@ -110,18 +127,4 @@ function sameKey(a: number, b: number): boolean {
 
 function join(folder: string, name: string): string {
   return folder === '' ? name : `${folder}/${name}`;
-}
-
-/** cyrb53 (public domain): a fast 53-bit string hash. Not cryptographic: it only spares memory. */
-function hash53(text: string, seed: number): number {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
