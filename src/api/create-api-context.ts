@@ -71,7 +71,12 @@ export function createApiContext(core: RequestCore, defaults: ApiDefaults): ApiC
     if (options.maxPageBytes !== undefined && !(Number.isInteger(options.maxPageBytes) && options.maxPageBytes >= 1024)) {
       throw new InvalidParameterError(op.id, 'maxPageBytes', 'must be an integer of at least 1024 (bytes)');
     }
-    const fetcher = filesPageFetcher(core, spec, () => validatorFor(op, mode), { maxBytes: options.maxPageBytes, rawJson: options.rawJson });
+    const maxPerPage = op.params.find((p) => p.name === 'per_page')?.max;
+    const fetcher = filesPageFetcher(core, spec, () => validatorFor(op, mode), {
+      maxBytes: options.maxPageBytes,
+      rawJson: options.rawJson,
+      ...(maxPerPage === undefined ? {} : { maxPerPage }),
+    });
     const perPage = (spec.query?.per_page as number | undefined) ?? undefined;
     const pumpOptions = { ...options, prefetch: options.prefetch ?? defaults.prefetch, pageSize: perPage };
     return new Paginated((demand) => pumpPages(fetcher, pumpOptions, demand));

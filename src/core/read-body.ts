@@ -20,31 +20,49 @@ export interface ReadBodyOptions {
   idleMs?: number;
   /** Names the body in a timeout message, e.g. `users.list`. */
   what?: string;
+  /**
+   * The body's length as the response declares it (an honest, unencoded `Content-Length`):
+   * the chunks are copied into one buffer of that size as they arrive, so the body is never
+   * held twice (chunks, then joined). A body that turns out longer is read as without it.
+   */
+  expectedBytes?: number;
 }
 
 /**
- * Reads a body stream to bytes (collected, then joined once). Stops after `maxBytes` (and
+ * Reads a body stream to bytes (collected, then joined once; or, with `expectedBytes`,
+ * copied into one buffer as they arrive). Stops after `maxBytes` (and
  * throws `tooLarge()` when given and the body goes on); with
  * `idleMs`, a stalled chunk cancels the body and rejects with `TimeoutError`. Other read errors
  * cancel the body and are rethrown.
  */
 export async function readBody(body: ReadableStream<Uint8Array>, options: ReadBodyOptions = {}): Promise<Uint8Array> {
-  const { maxBytes = Infinity, idleMs, what = 'response', tooLarge } = options;
+  const { maxBytes = Infinity, idleMs, what = 'response', tooLarge, expectedBytes } = options;
   const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
+  let chunks: Uint8Array[] = [];
+  // One buffer of the declared size, filled as the chunks arrive (until one does not fit).
+  let into =
+    expectedBytes !== undefined && Number.isSafeInteger(expectedBytes) && expectedBytes > 0 && expectedBytes <= maxBytes
+      ? allocUnsafe(expectedBytes)
+      : undefined;
   let size = 0;
+  const bytes = () => (into ? into.subarray(0, size) : join(chunks, size));
   try {
     while (true) {
       if (size >= maxBytes && !tooLarge) {
         reader.cancel().catch(() => {});
-        return join(chunks, size).subarray(0, maxBytes);
+        return bytes().subarray(0, maxBytes);
       }
       const next = reader.read();
       const { done, value } = await (idleMs === undefined
         ? next
         : withIdleTimeout(next, idleMs, `${what}: response body stalled for ${idleMs} ms`));
-      if (done) return join(chunks, size);
-      chunks.push(value);
+      if (done) return bytes();
+      if (into && size + value.byteLength <= into.byteLength) into.set(value, size);
+      else {
+        if (into) chunks = [into.subarray(0, size)];
+        into = undefined;
+        chunks.push(value);
+      }
       size += value.byteLength;
       if (size > maxBytes && tooLarge) throw tooLarge();
     }

@@ -305,6 +305,12 @@ function safeCause(error: unknown, redact: Redactor = (text) => text): unknown {
   return plain;
 }
 
+/** True when the body is sent compressed (`Content-Encoding` other than `identity`). */
+function isEncoded(headers: Headers): boolean {
+  const encoding = headers.get('content-encoding');
+  return encoding !== null && encoding.trim().toLowerCase() !== 'identity';
+}
+
 /** Wraps a response whose headers have arrived; its body is read on demand. */
 function openResponse(
   response: Response,
@@ -328,6 +334,7 @@ function openResponse(
     async readJson(options = {}) {
       const limit = options.maxBytes ?? maxBytes;
       const tooLarge = () => new ResponseTooLargeError(what, limit);
+      const { maxRecords, tooManyRecords = (limitBytes: number) => new ResponseTooLargeError(what, limitBytes, { limitRecords: maxRecords }) } = options;
       const declared = Number(response.headers.get('content-length'));
       if (declared > limit) {
         response.body?.cancel().catch(() => {});
@@ -336,15 +343,24 @@ function openResponse(
       let bytes: Uint8Array;
       try {
         bytes = response.body
-          ? await readBody(response.body, { idleMs: timeout === false ? undefined : timeout, maxBytes: limit, tooLarge, what })
+          ? await readBody(response.body, {
+              idleMs: timeout === false ? undefined : timeout,
+              maxBytes: limit,
+              tooLarge,
+              what,
+              // fetch decodes a compressed body: its Content-Length is not the length read.
+              expectedBytes: isEncoded(response.headers) ? undefined : declared,
+            })
           : new Uint8Array(await response.arrayBuffer());
       } catch (error) {
         if (error instanceof FilesError || (error instanceof Error && error.name === 'AbortError')) throw error;
         throw broken(error);
       }
+      let refused: Error | undefined;
       try {
-        return parseJsonBytes(bytes);
+        return parseJsonBytes(bytes, { maxRecords, tooMany: () => (refused = tooManyRecords(limit)) });
       } catch (error) {
+        if (error === refused) throw error;
         throw new ResponseValidationError(what, undefined, [], `body is not valid JSON (${bytes.length} bytes)`, {
           cause: error,
         });

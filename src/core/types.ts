@@ -89,6 +89,19 @@ export interface CoreResponse<B = unknown> {
   body: B;
 }
 
+/** How {@link OpenResponse.readJson} reads a JSON body. */
+export interface ReadJsonOptions {
+  /** Largest body read, in bytes (default: the client's `maxPageBytes`). */
+  maxBytes?: number;
+  /**
+   * Most elements the body's top-level array may hold (a list page's `per_page`): counted
+   * while the body is cut into records, before any is parsed (see `core/json-body.ts`).
+   */
+  maxRecords?: number;
+  /** The error past `maxRecords`, given the byte limit in force (default: `ResponseTooLargeError` with `limitRecords`). */
+  tooManyRecords?: (limitBytes: number) => Error;
+}
+
 /** A response whose headers have arrived but whose body has not been read. */
 export interface OpenResponse {
   status: number;
@@ -97,9 +110,12 @@ export interface OpenResponse {
    * Reads and parses the JSON body. Rejects with a typed error on a broken or invalid body,
    * and with `ResponseTooLargeError` past `maxBytes` (default: the client's `maxPageBytes`).
    */
-  json(options?: { maxBytes?: number }): Promise<unknown>;
-  /** As `json()`, with where each record's text is when the body is an array of objects. */
-  readJson(options?: { maxBytes?: number }): Promise<ParsedJson>;
+  json(options?: ReadJsonOptions): Promise<unknown>;
+  /**
+   * As `json()`, with where each record's text is when the body is an array of objects; with
+   * `maxRecords`, a top-level array longer than that rejects (`tooManyRecords()`) unparsed.
+   */
+  readJson(options?: ReadJsonOptions): Promise<ParsedJson>;
   /**
    * The body as a stream, for downloads: it errors with `TimeoutError` when a chunk stalls
    * longer than the request's timeout, with the signal's reason on abort, and with

@@ -175,22 +175,47 @@ export class PaginationError extends FilesError {
   }
 }
 
+/** Options of a {@link ResponseTooLargeError}. */
+export interface ResponseTooLargeErrorOptions extends FilesErrorOptions {
+  /**
+   * Set when a list page held more records than one page may (the `per_page` sent, else the
+   * most the operation allows): that limit. The body was then within `maxPageBytes`.
+   */
+  limitRecords?: number;
+  /** With `limitRecords`: whether the request sent `per_page` (the message says which). */
+  perPageSent?: boolean;
+}
+
 /**
  * A response body was larger than the client accepts (`maxPageBytes`): reading stopped at
  * the limit instead of buffering whatever a broken or hostile server sends. Mid-listing it
  * carries `resumeCursor`; raise `maxPageBytes` (or lower `per_page`) if the records are
  * legitimately that large.
+ *
+ * Also thrown, with `limitRecords`, when a list page holds more records than the `per_page`
+ * sent: the server ignored it (or is hostile), and the page is refused as soon as its records
+ * are counted, before any is parsed. Not retried, as a body over `maxPageBytes` is not.
  */
 export class ResponseTooLargeError extends FilesError {
   override name = 'ResponseTooLargeError';
   /** The operation, e.g. `users.list`. */
   readonly operation: string;
-  /** The limit that was reached, in bytes. */
+  /** The byte limit: the one reached, or (with `limitRecords`) the one in force. */
   readonly limitBytes: number;
-  constructor(operation: string, limitBytes: number, options?: FilesErrorOptions) {
-    super(`${operation}: response body larger than maxPageBytes (${limitBytes} bytes); raise maxPageBytes or lower per_page if the records are legitimately this large`, options);
+  /** The most records a page may hold, when that is the limit the page exceeded (`undefined`: the byte limit). */
+  readonly limitRecords: number | undefined;
+  constructor(operation: string, limitBytes: number, options: ResponseTooLargeErrorOptions = {}) {
+    super(
+      options.limitRecords === undefined
+        ? `${operation}: response body larger than maxPageBytes (${limitBytes} bytes); raise maxPageBytes or lower per_page if the records are legitimately this large`
+        : `${operation}: the server sent more than ${options.limitRecords} records in one page (${
+            options.perPageSent === false ? `no per_page sent; ${options.limitRecords} is the most a page may hold` : `per_page=${options.limitRecords}`
+          })`,
+      options,
+    );
     this.operation = operation;
     this.limitBytes = limitBytes;
+    this.limitRecords = options.limitRecords;
   }
 }
 

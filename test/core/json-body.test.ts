@@ -1,7 +1,7 @@
 // Page bodies are parsed in pieces cut at record boundaries: the value (and any error) must be
 // JSON.parse's for every body, and the record texts kept for writers must be the records'.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseJsonBytes, PIECE_BYTES } from '../../src/core/json-body.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -95,5 +95,109 @@ describe('parseJsonBytes: JSON.parse of the whole body, in pieces', () => {
     expect(parseJsonBytes(utf8(spaced)).records).toBeDefined();
     const folded = '[{"a":\n1}]';
     expect(parseJsonBytes(utf8(folded))).toEqual({ value: [{ a: 1 }] });
+  });
+});
+
+describe('parseJsonBytes with maxRecords: a list page holds at most per_page records', () => {
+  class TooMany extends Error {}
+  const tooMany = () => new TooMany('too many records');
+  const limited = (text: string, maxRecords: number) => parseJsonBytes(utf8(text), { maxRecords, tooMany });
+  /** Calls of JSON.parse made by `run` (the records parsed, in pieces or whole). */
+  function parses(run: () => unknown): number {
+    const spy = vi.spyOn(JSON, 'parse');
+    try {
+      run();
+    } catch {
+      // the caller checks the error itself
+    } finally {
+      spy.mockRestore();
+    }
+    return spy.mock.calls.length;
+  }
+
+  it('exactly maxRecords records pass; one more throws tooMany() before any record is parsed', () => {
+    const page = (count: number) => JSON.stringify(Array.from({ length: count }, (_, i) => ({ id: i })));
+    expect(limited(page(1000), 1000).value).toEqual(JSON.parse(page(1000)));
+    expect(limited(page(1000), 1000).records!.offsets.length).toBe(2000);
+    expect(() => limited(page(1001), 1000)).toThrow(TooMany);
+    expect(parses(() => limited(page(1001), 1000))).toBe(0);
+    // No limit: the same page is parsed as before.
+    expect(parseJsonBytes(utf8(page(1001))).value).toHaveLength(1001);
+  });
+
+  it('2,000,000 empty records for a limit of 1000: refused at once, nothing parsed', () => {
+    const body = utf8(`[${'{},'.repeat(1_999_999)}{}]`);
+    expect(() => parseJsonBytes(body, { maxRecords: 1000, tooMany })).toThrow(TooMany);
+    expect(parses(() => parseJsonBytes(body, { maxRecords: 1000, tooMany }))).toBe(0);
+  });
+
+  it('bodies parsed whole (not an array of objects) are counted too, before JSON.parse', () => {
+    const many = (unit: string, count: number) => `[${Array.from({ length: count }, () => unit).join(',')}]`;
+    for (const unit of ['0', '[]', '"a,]"', 'null', '{}', '[{},{}]', '{"a":[1,2]}']) {
+      // A non-object first element sends the body to the whole-body parse.
+      const body = `[1,${many(unit, 1000).slice(1)}`;
+      expect(() => limited(body, 1000), unit).toThrow(TooMany);
+      expect(parses(() => limited(body, 1000)), unit).toBe(0);
+      expect(limited(`[1,${many(unit, 999).slice(1)}`, 1000).value, unit).toEqual(JSON.parse(`[1,${many(unit, 999).slice(1)}`));
+    }
+    // A byte-order mark in front changes nothing.
+    expect(() => limited(`\uFEFF${many('{}', 1001)}`, 1000)).toThrow(TooMany);
+    expect(() => limited(`\uFEFF${many('0', 1001)}`, 1000)).toThrow(TooMany);
+    expect(limited(`\uFEFF${many('{}', 1000)}`, 1000).value).toHaveLength(1000);
+  });
+
+  it('commas and brackets inside strings and nested values are not records', () => {
+    const text = JSON.stringify([{ a: ',{},[],"\\', b: [{}, {}, [1, 2]] }, { c: '}]' }]);
+    expect(limited(text, 2).value).toEqual(JSON.parse(text));
+    const mixed = JSON.stringify([',', [1, 2, 3], { a: [{}, {}] }]);
+    expect(limited(mixed, 3).value).toEqual(JSON.parse(mixed));
+    expect(() => limited(mixed, 2)).toThrow(TooMany);
+  });
+
+  it('only the top-level array is limited: an object body, a scalar and an empty array are parsed as before', () => {
+    expect(limited(JSON.stringify({ a: [1, 2, 3, 4] }), 1).value).toEqual({ a: [1, 2, 3, 4] });
+    expect(limited('"x"', 0).value).toBe('x');
+    expect(limited('[]', 0).value).toEqual([]);
+    expect(() => limited('[{}]', 0)).toThrow(TooMany);
+  });
+
+  it('any array, in any layout, damaged or not: tooMany() past the limit, else JSON.parse\'s value or error', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(record, fc.jsonValue({ maxDepth: 2 })), { maxLength: 12 }),
+        fc.nat({ max: 14 }),
+        fc.constantFrom(undefined, 2),
+        fc.option(fc.tuple(fc.nat(), fc.constantFrom('', ',', '"', ']', '}', 'x')), { nil: undefined }),
+        (elements, limit, indent, damage) => {
+          let text = JSON.stringify(elements, null, indent);
+          if (damage) {
+            const at = damage[0] % (text.length + 1);
+            text = text.slice(0, at) + damage[1] + text.slice(at + 1);
+          }
+          const expected = reference(text);
+          let outcome: { value: unknown } | { error: true } | 'too-many';
+          try {
+            outcome = { value: limited(text, limit).value };
+          } catch (error) {
+            if (error instanceof TooMany) outcome = 'too-many';
+            else {
+              expect(error).toBeInstanceOf(SyntaxError);
+              outcome = { error: true };
+            }
+          }
+          if (!damage) {
+            expect(outcome).toEqual(elements.length > limit ? 'too-many' : expected);
+          } else if (outcome !== 'too-many') {
+            // Damaged: the value or error is JSON.parse's, and a value is never longer than the limit.
+            expect(outcome).toEqual(expected);
+            if ('value' in outcome && Array.isArray(outcome.value)) expect(outcome.value.length).toBeLessThanOrEqual(limit);
+          } else {
+            // Refused: never a valid body of `limit` elements or fewer.
+            if ('value' in expected) expect((expected.value as unknown[]).length).toBeGreaterThan(limit);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

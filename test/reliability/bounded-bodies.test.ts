@@ -1,7 +1,10 @@
 // Reliability: bounded page bodies. A page (or record) body larger than `maxPageBytes` stops
 // with ResponseTooLargeError (carrying the resume cursor mid-listing) instead of being read
-// forever, and a record nested deeper than the limit is refused before any consumer recurses.
-import { afterEach, describe, expect, it } from 'vitest';
+// forever, a page holding more records than the per_page sent is refused before any of them is
+// parsed, and a record nested deeper than the limit is refused before any consumer recurses.
+import zlib from 'node:zlib';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readBody } from '../../src/core/read-body.js';
 import {
   createClient,
   InvalidParameterError,
@@ -114,5 +117,133 @@ describe('JSON nesting depth', () => {
     expect(() => JSON.stringify(ok)).not.toThrow();
     depth = 64;
     await expect(client().users.find(1)).rejects.toBeInstanceOf(ResponseValidationError);
+  });
+});
+
+describe('records per page', () => {
+  const users = (from: number, count: number) => `[${Array.from({ length: count }, (_, i) => user(from + i)).join(',')}]`;
+  const cursors = () => server!.seen.map((s) => s.query.get('cursor'));
+  /** Calls of JSON.parse on record text (`[{`...: the pieces of a page, or the whole of it) made by `run`. */
+  async function recordParses(run: () => Promise<unknown>): Promise<{ result: unknown; parses: number }> {
+    const spy = vi.spyOn(JSON, 'parse');
+    try {
+      const result = await run().catch((e: unknown) => e);
+      return { result, parses: spy.mock.calls.filter(([text]) => typeof text === 'string' && /^\[\s*[{[\d"n]/.test(text)).length };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('1001 records for per_page=1000: ResponseTooLargeError with the resume cursor, not retried; the 1000 before pass, none of its own', async () => {
+    server = await tinyServer((_req, res, seen) => {
+      if (!seen.query.get('cursor')) return answer(res, 200, users(1, 1000), { 'x-files-cursor-next': 'c1' });
+      return answer(res, 200, users(100_001, 1001));
+    });
+    const got: number[] = [];
+    let retries = 0;
+    const files = createClient({
+      apiKey: 'bounded-key-123',
+      baseUrl: server.baseUrl,
+      retry: { limit: 2, backoffMs: 1 },
+      hooks: { beforeRetry: () => retries++ },
+    });
+    const error = await (async () => {
+      for await (const u of files.users.list({ per_page: 1000 })) got.push(u.id!);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect((error as Error).message).toBe('users.list: the server sent more than 1000 records in one page (per_page=1000)');
+    expect((error as ResponseTooLargeError).limitRecords).toBe(1000);
+    expect((error as ResponseTooLargeError).resumeCursor).toBe('c1');
+    expect(got).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    // Not retried: a server that ignores per_page does so again.
+    expect(cursors()).toEqual([null, 'c1']);
+    expect(server.seen.every((s) => s.query.get('per_page') === '1000')).toBe(true);
+    expect(retries).toBe(0);
+  });
+
+  it('2,000,000 empty records (6 MB) for per_page=1000 are refused before any of them is parsed', async () => {
+    const body = Buffer.from(`[${'{},'.repeat(1_999_999)}{}]`);
+    server = await tinyServer((_req, res) => answer(res, 200, body, { 'x-files-cursor-next': 'c1' }));
+    const got: unknown[] = [];
+    const { result, parses } = await recordParses(async () => {
+      for await (const u of client().users.list({ per_page: 1000 })) got.push(u);
+    });
+    expect(result).toBeInstanceOf(ResponseTooLargeError);
+    expect((result as Error).message).toBe('users.list: the server sent more than 1000 records in one page (per_page=1000)');
+    expect((result as ResponseTooLargeError).resumeCursor).toBeUndefined();
+    expect(got).toHaveLength(0);
+    expect(parses).toBe(0);
+    // One request: the next page its headers named is prefetched at most (and then cancelled).
+    expect(cursors().filter((c) => c === null)).toHaveLength(1);
+  });
+
+  it('a page that is not an array of objects is counted too: 2,000,000 numbers, empty arrays or strings', async () => {
+    for (const unit of ['0', '[]', '"x"']) {
+      const body = Buffer.from(`[${`${unit},`.repeat(1_999_999)}${unit}]`);
+      server = await tinyServer((_req, res) => answer(res, 200, body));
+      const { result, parses } = await recordParses(() => client().users.list({ per_page: 1000 }).toArray());
+      expect(result, unit).toBeInstanceOf(ResponseTooLargeError);
+      expect((result as ResponseTooLargeError).limitRecords, unit).toBe(1000);
+      expect(parses, unit).toBe(0);
+      expect(server.seen, unit).toHaveLength(1);
+      await server.close();
+      server = undefined;
+    }
+  });
+
+  it('without a per_page sent, a page holds at most 10,000 records (the most Files.com allows)', async () => {
+    let count = 10_000;
+    server = await tinyServer((_req, res) => answer(res, 200, `[${'{},'.repeat(count - 1)}{}]`));
+    const files = client();
+    expect(server.seen).toHaveLength(0);
+    expect(await files.users.list().toArray()).toHaveLength(10_000);
+    expect(server.seen[0]!.query.has('per_page')).toBe(false);
+    count = 10_001;
+    const error = await files.users.list().toArray().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect((error as Error).message).toBe(
+      'users.list: the server sent more than 10000 records in one page (no per_page sent; 10000 is the most a page may hold)',
+    );
+    expect(server.seen).toHaveLength(2);
+  });
+
+  it('the client-wide perPage is the limit when the call gives none', async () => {
+    server = await tinyServer((_req, res) => answer(res, 200, users(1, 51)));
+    const error = await createClient({ apiKey: 'bounded-key-123', baseUrl: server.baseUrl, perPage: 50 })
+      .users.list()
+      .toArray()
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe('users.list: the server sent more than 50 records in one page (per_page=50)');
+    expect(server.seen.map((s) => s.query.get('per_page'))).toEqual(['50']);
+  });
+});
+
+describe('reading a body into one buffer of its declared length', () => {
+  const stream = (chunks: string[]) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+        controller.close();
+      },
+    });
+  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+  it('a body as long as declared, shorter, or longer (a length that lies) is read exactly', async () => {
+    const chunks = ['[{"a":1}', ',{"b":2}', ']'];
+    for (const expectedBytes of [17, 30, 5, 9, 0, undefined]) {
+      expect(text(await readBody(stream(chunks), { expectedBytes })), String(expectedBytes)).toBe('[{"a":1},{"b":2}]');
+    }
+    // The byte cap still applies, with or without the declared length.
+    for (const expectedBytes of [17, 10]) {
+      await expect(readBody(stream(chunks), { expectedBytes, maxBytes: 16, tooLarge: () => new RangeError('cap') })).rejects.toThrow('cap');
+      expect(text(await readBody(stream(chunks), { expectedBytes, maxBytes: 9 }))).toBe('[{"a":1},');
+    }
+  });
+
+  it('a compressed page (its Content-Length is not the length read) is listed whole', async () => {
+    const page = zlib.gzipSync(Buffer.from(`[${Array.from({ length: 1000 }, (_, i) => user(i + 1)).join(',')}]`));
+    server = await tinyServer((_req, res) => answer(res, 200, page, { 'content-encoding': 'gzip' }));
+    const ids = (await client().users.list({ per_page: 1000 }).toArray()).map((u) => u.id);
+    expect(ids).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
   });
 });
