@@ -46,6 +46,7 @@ export {
   ResponseTooLargeError,
   PaginationError,
   IntegrityError,
+  LocalFileChangedError,
   UnsafePathError,
   isFilesError,
 } from './errors/index.js';
@@ -55,6 +56,9 @@ export type {
   ApiErrorDetails,
   PaginationErrorReason,
   IntegrityCheck,
+  LocalFileChange,
+  LocalFileChangeDetail,
+  ResponseTooLargeErrorOptions,
   UnsafePathReason,
   UnsafePathErrorOptions,
 } from './errors/index.js';

@@ -253,6 +253,53 @@ export class IntegrityError extends FilesError {
 }
 
 /**
+ * What about a local file changed while it was uploaded: its `size`, its `mtime`, its
+ * `inode` (the path now names another file: a new file was renamed over it), or it was
+ * `deleted`.
+ */
+export type LocalFileChange = 'size' | 'mtime' | 'inode' | 'deleted';
+
+/** One change of a local file: what it was when the upload began, and what it is now. */
+export interface LocalFileChangeDetail {
+  /** What changed. */
+  readonly what: LocalFileChange;
+  /**
+   * When the upload began: bytes (`size`), an ISO time with nanoseconds (`mtime`),
+   * `device:inode` (`inode`, `deleted`).
+   */
+  readonly before: string;
+  /** Now, in the same form; `''` for `deleted`. */
+  readonly after: string;
+}
+
+/**
+ * A local file changed while it was uploaded (its size, mtime or inode differed from when
+ * the upload began, or fewer bytes could be read than it held). The upload was stopped and
+ * never completed, so no remote file mixes old and new bytes: an existing remote file keeps
+ * its content. Uploading it again sends the file as it is then.
+ */
+export class LocalFileChangedError extends FilesError {
+  override name = 'LocalFileChangedError';
+  /** The local file, as given to the upload. */
+  readonly localPath: string;
+  /** What changed (at least one entry). */
+  readonly changes: readonly LocalFileChangeDetail[];
+
+  constructor(localPath: string, changes: readonly LocalFileChangeDetail[], options?: FilesErrorOptions) {
+    const deleted = changes.some((c) => c.what === 'deleted');
+    const what = deleted ? 'was deleted during its upload' : `changed during its upload (${changes.map(describeChange).join(', ')})`;
+    super(`${localPath} ${what}: the upload was stopped and not completed; upload it again to send the file as it is now`, options);
+    this.localPath = localPath;
+    this.changes = changes;
+  }
+}
+
+function describeChange(change: LocalFileChangeDetail): string {
+  const unit = change.what === 'size' ? ' bytes' : '';
+  return `${change.what} ${change.before} → ${change.after}${unit}`;
+}
+
+/**
  * Why a path was refused:
  * - `dot-segment`: a name made only of dots (and spaces), such as `.`, `..` or `...`;
  * - `absolute`: the path starts with `/` (or `//host`);

@@ -14,6 +14,12 @@ export interface ByteSource {
   readonly chunks: AsyncIterator<Uint8Array>;
   /** Total bytes, when known before reading (bytes, a Blob, a file). */
   readonly size?: number;
+  /**
+   * Checks that the source still is what it was when opened (a local file: same size,
+   * mtime and inode). The upload calls it after reading each part and before completing.
+   * @throws LocalFileChangedError when it changed.
+   */
+  readonly verify?: () => Promise<void>;
 }
 
 /**

@@ -58,6 +58,8 @@ export interface UploadMethods {
   /**
    * Uploads a local file (path, Node only), bytes, a Blob, a web stream or an async
    * iterable of bytes, in parts sent with bounded concurrency. Resolves to the new File.
+   * A local file that changes during the upload rejects it with `LocalFileChangedError`,
+   * and the upload is never completed.
    * @example await client.files.upload('inbox/data.csv', './data.csv', { mkdir_parents: true });
    */
   upload(path: string, source: UploadSource, options?: UploadOptions): Promise<File>;
@@ -82,12 +84,19 @@ const DEFAULT_PART_SIZE = 5 * 1024 * 1024;
  * when a sending slot is free: memory holds at most `concurrency` parts. A failed part is
  * retried alone; the first failure that retries cannot fix cancels the rest and rejects.
  *
+ * A local file is checked after each part is read and before `end`: when its size, mtime or
+ * inode changed (or it was deleted, or ended early), the upload stops with
+ * `LocalFileChangedError` and is never completed, so the remote file (if any) keeps
+ * its content instead of becoming a mix of old and new bytes.
+ *
  * The API requests follow the client's retry policy: every one is retried on 429 (and 503
  * with `Retry-After`); those that carry the `ref` (later parts, end) also on network errors,
  * timeouts and 5xx, as they are safe to repeat. The request that opens the upload is not
  * retried on those (a repeat could open a second upload).
  *
  * @returns The uploaded file's record.
+ * @throws LocalFileChangedError when a local file changed during the upload; the typed
+ * error of the first request or part that failed; the signal's reason.
  */
 export async function upload(
   deps: UploadDeps,
@@ -116,7 +125,10 @@ export async function upload(
       signal: controller.signal,
       describe: (part) => openPart({ part, ref }),
       onAbortAll: (reason) => controller.abort(reason),
+      verify: opened.verify,
     });
+    // Every part was read: a local file that changed meanwhile is never completed.
+    await opened.verify?.();
     return await deps.files.create(
       path,
       {
@@ -138,6 +150,8 @@ interface SendPartsOptions extends UploadOptions {
   signal: AbortSignal;
   describe: (part: number) => Promise<FileUploadPart>;
   onAbortAll: (reason: unknown) => void;
+  /** Checks the source is unchanged (see `ByteSource.verify`): after reading each part, before sending it. */
+  verify?: () => Promise<void>;
 }
 
 /** Reads and sends every part with bounded concurrency; resolves to the byte count. */
@@ -155,6 +169,7 @@ async function sendParts(core: RequestCore, path: string, first: FileUploadPart,
       if (failure) break;
       options.signal.throwIfAborted();
       const bytes = await reader.read(size);
+      await options.verify?.();
       if (bytes.byteLength === 0 && number > 1) break;
       if (number > 1) descriptor = await options.describe(number);
       size = descriptor.next_partsize || descriptor.partsize || size;

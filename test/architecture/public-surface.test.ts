@@ -15,6 +15,7 @@ describe('public surface', () => {
       'FilesError',
       'IntegrityError',
       'InvalidParameterError',
+      'LocalFileChangedError',
       'NetworkError',
       'NotAuthenticatedError',
       'NotAuthorizedError',
