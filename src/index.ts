@@ -88,7 +88,7 @@ export type {
 } from './download/download.js';
 export type { UploadMethods, UploadOptions, UploadProgress } from './upload/upload.js';
 export type { UploadSource } from './upload/source.js';
-export type { WalkMethods, WalkOptions, WalkEntryType } from './walk/walk.js';
+export type { WalkMethods, WalkOptions, WalkEntryType, WalkFirstEntry } from './walk/walk.js';
 
 // The API surface's types: models (`User`, `File`, ...), parameters (`UserListParams`, ...), namespaces.
 export type * from './generated/index.js';

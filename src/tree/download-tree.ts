@@ -97,17 +97,21 @@ export interface TreeClient {
  * (reason `symlink`, the error's `link` names it), before any request for it; so is
  * everything below that link. Folders are made one name at a time, each checked with
  * `lstat`; the check is made again right before the temporary file is created, and right
- * before it is renamed into place; the stale-temporary-file sweep never looks inside a link.
+ * before it is renamed into place; the sweep of stale temporary files never looks inside a link.
  * A link at a file's own place is not followed either: it is replaced by the downloaded
  * file (with `overwrite: 'never'` it is left alone, as any existing file is).
  *
  * Case twins and duplicates: Files.com compares paths ignoring case, accents and Unicode
- * form (see `toComparable`), so a listing that names one path twice in two spellings
- * (`A/x.csv`, `a/X.csv`) is broken or hostile. The first spelling is written; later ones of
- * a file (or a file and a folder at one path) are refused (reason `case-twin`); later
- * spellings of a folder are that same local folder, so `a/y.csv` lands in `A/`. The same
- * entry listed twice is downloaded and counted once. The result is the same on every disk,
- * whether it folds case or not.
+ * form (see `toComparable`), so a listing that names one path twice (a page the server
+ * repeats, or two spellings: `A/x.csv`, `a/X.csv`) is broken or hostile. `client.folders.walk`
+ * yields each such path once (the first entry wins: see `walk`), so each file is
+ * downloaded and counted once, and a later spelling is neither refused nor reported. Should
+ * the walk still yield one (another `TreeClient`'s walk, or an entry below a file, like
+ * `f.txt` then `F.TXT/y`), the first spelling is written; later ones of a file (or a file
+ * and a folder at one path) are refused (reason `case-twin`); later spellings of a folder
+ * are that same local folder, so `a/y.csv` lands in `A/`; the same entry listed twice is
+ * downloaded and counted once. The result is the same on every disk, whether it folds case
+ * or not.
  *
  * What remains: the checks and the writes are separate system calls on paths (Node has no
  * `openat`), so a local process that can write inside `localDir` and swaps a folder for a
@@ -117,6 +121,12 @@ export interface TreeClient {
  * Each file is written to a temporary file and renamed into place with the remote
  * modification time, so a run that is interrupted (crash, abort) leaves only complete
  * files, and the next run with `overwrite: 'if-changed'` skips them and resumes.
+ * Temporary files are named `.<name>.files-stream-<pid>-<random><check>.download`. Once a
+ * run has listed the whole tree and its downloads have settled, it removes, in the folders
+ * it made or found, the temporary files a killed earlier run left: only regular files whose
+ * name carries a valid check (a user's `.notes.txt.abcdefabcdef.download` is never
+ * touched), whose process has ended, and that no entry of the listing names (a remote file
+ * of that shape is downloaded once and then skipped like any other).
  *
  * @returns The counts, and the refused and failed entries.
  * @throws The signal's reason on abort (after the running downloads have cleaned up), or

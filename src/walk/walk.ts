@@ -4,7 +4,7 @@ import type { FolderListForParams, FoldersNamespace } from '../generated/resourc
 import type { Demand } from '../pagination/page-pump.js';
 import { Paginated } from '../pagination/paginated.js';
 import type { Page } from '../pagination/types.js';
-import { normalizePath } from '../paths/normalize.js';
+import { normalizePath, toComparable } from '../paths/normalize.js';
 import { relativeRemotePath } from '../paths/remote.js';
 
 /** Which entries a walk yields. */
@@ -28,11 +28,26 @@ export interface WalkOptions {
   prefetch?: number;
   /** Stops every listing. */
   signal?: AbortSignal;
+  /**
+   * Called for each entry the walk drops because its Files.com path was named already
+   * (`first`: the path and type of the entry that named it): a page the server repeats (the
+   * same spelling) or a twin in another spelling (`A.TXT` after `a.txt`), which Files.com
+   * treats as the same path.
+   */
+  onDuplicate?: (entry: File, first: WalkFirstEntry) => void;
+}
+
+/** The entry that named a Files.com path first (see `WalkOptions.onDuplicate`). */
+export interface WalkFirstEntry {
+  readonly path: string;
+  readonly type: File['type'];
 }
 
 interface PendingFolder {
   readonly path: string;
   readonly depth: number;
+  /** Its path in {@link toComparable}'s form. */
+  readonly key: string;
 }
 
 /**
@@ -45,10 +60,23 @@ interface PendingFolder {
  *
  * Order: breadth first. Each folder's entries come in server order (folders before files,
  * as Files.com lists them); with `concurrency` 1, one folder's entries are contiguous and
- * folders come level by level; with more, pages of different folders interleave. Each
- * entry is yielded once, by its parent's listing; the walked folder itself is not yielded.
- * Only entries strictly below the listed folder are descended into, so a listing that
- * names an ancestor cannot loop. A listing error ends the walk with that error.
+ * folders come level by level; with more, pages of different folders interleave. The
+ * walked folder itself is not yielded. Only entries strictly below the listed folder are
+ * descended into, so a listing that names an ancestor cannot loop. A listing error ends
+ * the walk with that error.
+ *
+ * Each Files.com path is yielded once: Files.com compares paths ignoring case, accents and
+ * Unicode form ({@link toComparable}), so an entry whose comparable path was yielded
+ * already (a page the server repeats, in the same spelling or another: `a.txt`, `A.TXT`,
+ * `Ａ.txt`) is dropped, whatever its type or content: the first one wins, and `onDuplicate`
+ * hears of the others. A folder twin in another spelling (`docs` after `Docs`) is not
+ * yielded, but it is listed too (a broken server may list other entries in it): its entries
+ * are that folder's, and the twins among them are dropped as well. The check applies before
+ * `type` and `filter`, so they only choose among the entries the walk keeps. For this the
+ * walk remembers, while a folder is listed (in any spelling), the comparable paths of its
+ * entries: memory grows with the folders listed at once, not with the files. Entries a
+ * listing names outside its folder (Files.com never does) are yielded once each, and are
+ * not compared with the listing of the folder they name.
  *
  * @throws RangeError for a `concurrency` or `depth` that is not a positive integer.
  */
@@ -81,7 +109,10 @@ async function* walkPages(
     s.addEventListener('abort', onAbort, { once: true });
   }
   // The root is listed as `/`: an empty path argument is refused before sending.
-  const pending: PendingFolder[] = [{ path: normalizePath(root) || '/', depth: 0 }];
+  const top: PendingFolder = { path: normalizePath(root) || '/', depth: 0, key: toComparable(root) };
+  const pending: PendingFolder[] = [top];
+  const seen = new WalkDeduplication();
+  seen.queue(top.key, top.path);
   const params: FolderListForParams = settings.perPage === undefined ? {} : { per_page: settings.perPage };
   let active = 0;
 
@@ -105,16 +136,28 @@ async function* walkPages(
 
   const listFolder = async (folder: PendingFolder): Promise<void> => {
     const listing = folders.listFor(folder.path, params, { signal: controller.signal, prefetch: settings.prefetch });
-    for await (const page of listing.pages()) {
-      const out: File[] = [];
-      for (const entry of page.items) {
-        if (entry.type === 'directory' && folder.depth + 1 < settings.depth && isBelow(folder.path, entry.path)) {
-          if (settings.descend?.(entry) ?? true) pending.push({ path: entry.path!, depth: folder.depth + 1 });
+    try {
+      for await (const page of listing.pages()) {
+        const out: File[] = [];
+        for (const entry of page.items) {
+          const kept = seen.keep(folder.key, entry);
+          // A folder is listed in each spelling the server names it by (once per spelling).
+          if (entry.type === 'directory' && kept.key !== undefined && folder.depth + 1 < settings.depth && isBelow(folder.path, entry.path)) {
+            if ((settings.descend?.(entry) ?? true) && seen.queue(kept.key, normalizePath(entry.path))) {
+              pending.push({ path: entry.path, depth: folder.depth + 1, key: kept.key });
+            }
+          }
+          if (kept.first) {
+            settings.onDuplicate?.(entry, kept.first);
+            continue;
+          }
+          if (wanted(entry, settings)) out.push(entry);
         }
-        if (wanted(entry, settings)) out.push(entry);
+        startListings();
+        if (out.length > 0) await queue.push(out);
       }
-      startListings();
-      if (out.length > 0) await queue.push(out);
+    } finally {
+      seen.listed(folder.key);
     }
   };
 
@@ -144,6 +187,65 @@ function isBelow(folder: string, path: string | null | undefined): path is strin
   } catch {
     return false;
   }
+}
+
+/**
+ * What a walk remembers so that it yields each Files.com path once (the first entry that
+ * names it wins), in memory that grows with the folders being listed, not with the files:
+ *
+ * - for each folder queued or being listed (by comparable path, in any of its spellings),
+ *   the entries named directly inside it so far, dropped once no listing of it is left;
+ * - the spellings of the folders queued (each is listed once);
+ * - every entry a listing names outside its folder (Files.com never does; a broken or hostile
+ *   server may, and the tree download refuses the unsafe ones), by comparable path.
+ *
+ * An entry whose path is not a string is always kept (there is nothing to compare).
+ */
+class WalkDeduplication {
+  /** Entries named in each folder with a listing queued or running, and how many such listings. */
+  readonly #folders = new Map<string, { entries: Map<string, WalkFirstEntry>; listings: number }>();
+  /** Folder spellings queued (normalised paths): each is listed once. */
+  readonly #spellings = new Set<string>();
+  /** Entries named by a listing outside the listed folder, by comparable path. */
+  readonly #strays = new Map<string, WalkFirstEntry>();
+
+  /** Queues a listing of the folder `key` in the spelling `path`; false when that spelling was queued already. */
+  queue(key: string, path: string): boolean {
+    if (this.#spellings.has(path)) return false;
+    this.#spellings.add(path);
+    const folder = this.#folders.get(key);
+    if (folder) folder.listings++;
+    else this.#folders.set(key, { entries: new Map(), listings: 1 });
+    return true;
+  }
+
+  /** A listing of the folder `key` is over. */
+  listed(key: string): void {
+    const folder = this.#folders.get(key);
+    if (folder && --folder.listings === 0) this.#folders.delete(key);
+  }
+
+  /**
+   * Decides on an entry of a listing of the folder `folder` (a comparable path): its
+   * comparable path (`undefined` when its path is not a string) and, when its Files.com path
+   * was named before, the entry that named it first (it is then dropped).
+   */
+  keep(folder: string, entry: File): { key: string | undefined; first?: WalkFirstEntry } {
+    if (typeof entry.path !== 'string') return { key: undefined };
+    const key = toComparable(entry.path);
+    const entries = parentOf(key) === folder ? this.#folders.get(folder)?.entries : undefined;
+    const first = entries?.get(key) ?? this.#strays.get(key);
+    if (first) return { key, first };
+    (entries ?? this.#strays).set(key, { path: entry.path, type: entry.type });
+    return { key };
+  }
+}
+
+/** The comparable path of the folder holding a comparable path (`''` at the top); `undefined` for `''`. */
+function parentOf(key: string): string | undefined {
+  if (key === '') return undefined;
+  const slash = key.lastIndexOf('/');
+  return slash < 0 ? '' : key.slice(0, slash);
 }
 
 function positive(value: number, name: string): number {

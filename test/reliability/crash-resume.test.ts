@@ -174,7 +174,7 @@ describe(`tree download crash and resume (${FORM} form)`, () => {
       figures.tree = { files: TREE_FILES, kills, tempFilesLeft: files.filter((p) => p.endsWith('.download')).length };
       expect(kills.length).toBeGreaterThanOrEqual(1);
       expect(kills.some((k) => k.tempFiles > 0), 'a kill landed mid-file (else the temp-file check proves nothing)').toBe(true);
-      // BUG (reported): temporary files of downloads a SIGKILL interrupted are never removed by the resumed run.
+      // Temporary files of downloads a SIGKILL interrupted are removed by the resumed run (their process has ended).
       expect(files.filter((p) => p.endsWith('.download')), 'temporary files left').toEqual([]);
       expect(files.filter((p) => !remote.has(p) && !p.endsWith('.download'))).toEqual([]);
     },

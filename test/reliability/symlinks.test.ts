@@ -4,10 +4,11 @@
 // a file downloads), and must write one local file per Files.com path, whatever a hostile
 // listing says (case twins, accent twins, duplicated entries).
 import { lstat, mkdir, readdir, readFile, readlink, realpath, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadTree, UnsafePathError, type DownloadTreeResult, type FilesClient } from '../../src/index.js';
 import { normalizePath } from '../../src/paths/index.js';
+import { tempPathFor } from '../../src/download/node/temp-file.js';
 import { runInProcess } from '../helpers/cli-in-process.js';
 import { operationCount } from '../helpers/emulator.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
@@ -17,8 +18,8 @@ import { answer, tinyServer, type TinyServer } from './support/tiny-server.js';
 
 const tempDir = useTempDirs();
 
-/** A name the stale-temp sweep removes: it must survive when it is outside the target. */
-const STALE = '.x.csv.0123456789ab.download';
+/** A name the stale-temp sweep removes (a temporary file of a process that has ended): it must survive when it is outside the target. */
+const STALE = basename(tempPathFor('x.csv', 2_147_483_000));
 
 /** The remote files of every case, each with its bytes. */
 const REMOTE: Record<string, string> = {

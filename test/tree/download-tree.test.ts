@@ -5,6 +5,7 @@ import { http, HttpResponse, passthrough } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { downloadTree, FilesApiError, type DownloadTreeResult, type FilesClient } from '../../src/index.js';
 import { UnsafePathError } from '../../src/errors/client-errors.js';
+import type { File } from '../../src/generated/models/file.js';
 import { EMULATOR_BASE, operationCount, startEmulator } from '../helpers/emulator.js';
 import { useMswServer } from '../helpers/msw.js';
 import { listTree, useTempDirs } from '../helpers/temp-dir.js';
@@ -197,6 +198,52 @@ describe('downloadTree', () => {
     const result = await downloadTree(client, '', dir, { retries: 1 });
     expect(result).toMatchObject({ downloaded: 19, failed: 1 });
     expect(result.errors).toEqual([{ path: victim, error: expect.any(FilesApiError) }]);
+  });
+
+  it('counts exactly against listings that repeat entries (overlapping pages, case and Unicode variants, a twin folder)', async () => {
+    const { client, emulator } = await startEmulator({ files: 0 }, { msw: server });
+    const bodies: Record<string, string> = { 'a.txt': 'aaa', 'B.txt': 'bb', 'Docs/x.csv': 'x,1' };
+    for (const [path, text] of Object.entries(bodies)) await client.files.upload(path, new TextEncoder().encode(text), { mkdir_parents: true });
+    const record: Record<string, File> = {};
+    for await (const entry of client.folders.walk('')) record[entry.path!] = entry;
+    const as = (path: string, spelling: string) => ({ ...record[path]!, path: spelling });
+    const pages: Record<string, File[][]> = {
+      '': [
+        [as('Docs', 'Docs'), as('a.txt', 'a.txt')],
+        [as('a.txt', 'a.txt'), as('B.txt', 'B.txt')], // the server repeats the end of the page before
+        [as('a.txt', 'A.TXT'), as('B.txt', '\uFF22.txt'), as('Docs', 'docs')], // case, full width (NFKC), a twin folder
+      ],
+      Docs: [[as('Docs/x.csv', 'Docs/x.csv'), as('Docs/x.csv', 'docs/X.csv')], [as('Docs/x.csv', 'DOCS/x.csv')]],
+      docs: [[as('Docs/x.csv', 'docs/x.csv')]],
+    };
+    server.use(
+      http.get(`${EMULATOR_BASE}/api/rest/v1/folders/*`, ({ request }) => {
+        const url = new URL(request.url);
+        const folder = decodeURIComponent(url.pathname.slice(url.pathname.indexOf('/folders/') + '/folders/'.length)).replace(/^\/+|\/+$/g, '');
+        const at = Number(url.searchParams.get('cursor') ?? 0);
+        const folderPages = pages[folder] ?? [[]];
+        return HttpResponse.json(folderPages[at], { headers: at + 1 < folderPages.length ? { 'X-Files-Cursor-Next': String(at + 1) } : {} });
+      }),
+    );
+    const dir = await tempDir();
+    emulator.resetLog();
+    const progress: string[] = [];
+    const first = await downloadTree(client, '', dir, { onProgress: (p) => progress.push(`${p.outcome} ${p.path}`) });
+    // Each file downloaded and counted once; the twins in other spellings refused (case-twin), the
+    // repeats of one entry (overlapping pages) and the twin folder not reported.
+    const twins = ['A.TXT', '\uFF22.txt', 'docs/X.csv', 'DOCS/x.csv', 'docs/x.csv'];
+    expect(first).toEqual({ downloaded: 3, skipped: 0, refused: 5, failed: 0, bytes: 3 + 2 + 3, errors: expect.any(Array) });
+    expect(first.errors.map((e) => e.path).sort()).toEqual([...twins].sort());
+    for (const { error } of first.errors) expect(error).toMatchObject({ reason: 'case-twin' });
+    expect(progress.sort()).toEqual(['downloaded B.txt', 'downloaded Docs/x.csv', 'downloaded a.txt', ...twins.map((t) => `refused ${t}`)].sort());
+    expect(operationCount(emulator, 'files.download')).toBe(3);
+    expect(await listTree(dir)).toEqual(['B.txt', 'Docs/', 'Docs/x.csv', 'a.txt']);
+    for (const [path, text] of Object.entries(bodies)) expect(await readFile(join(dir, path), 'utf8')).toBe(text);
+
+    emulator.resetLog();
+    const second = await downloadTree(client, '', dir);
+    expect(second).toMatchObject({ downloaded: 0, skipped: 3, refused: 5, failed: 0, bytes: 0 });
+    expect(operationCount(emulator, 'files.download')).toBe(0);
   });
 
   it('rejects when a folder cannot be listed (the tree cannot be known)', async () => {

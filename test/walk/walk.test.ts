@@ -1,6 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { FilesApiError, type FilesClient } from '../../src/index.js';
+import { toComparable } from '../../src/paths/normalize.js';
 import { EMULATOR_BASE, operationCount, startEmulator } from '../helpers/emulator.js';
 import { useMswServer } from '../helpers/msw.js';
 
@@ -188,5 +189,89 @@ describe('client.folders.walk', () => {
     const entries = await collect(client.folders.walk('a/b', {}));
     expect(entries).toHaveLength(4);
     expect(listings).toBe(1);
+  });
+});
+
+describe('client.folders.walk against listings that repeat entries (issue #18, point 7)', () => {
+  type Listed = { path: string; type: 'file' | 'directory' };
+  const file = (path: string): Listed => ({ path, type: 'file' });
+  const dir = (path: string): Listed => ({ path, type: 'directory' });
+
+  /** Answers each folder's listing from `pages` (by the folder as requested), one page per cursor; records what was listed. */
+  function hostileListings(pages: Record<string, Listed[][]>): string[] {
+    const listed: string[] = [];
+    server.use(
+      http.get(LISTINGS, ({ request }) => {
+        const url = new URL(request.url);
+        const folder = decodeURIComponent(url.pathname.slice(url.pathname.indexOf('/folders/') + '/folders/'.length)).replace(/^\/+|\/+$/g, '');
+        const at = Number(url.searchParams.get('cursor') ?? 0);
+        listed.push(`${folder}#${at}`);
+        const folderPages = pages[folder] ?? [[]];
+        const headers: Record<string, string> = at + 1 < folderPages.length ? { 'X-Files-Cursor-Next': String(at + 1) } : {};
+        return HttpResponse.json(folderPages[at], { headers });
+      }),
+    );
+    return listed;
+  }
+
+  const comparable = (entries: Entry[]) => entries.map((e) => toComparable(e.path!));
+
+  it('yields each Files.com path once: overlapping pages, case and Unicode variants; a twin folder is listed, its twins dropped', async () => {
+    const { client } = await startEmulator({ files: 0 }, { msw: server });
+    const listed = hostileListings({
+      '': [
+        [dir('Docs'), file('a.txt')],
+        [file('a.txt'), file('B.txt')], // the server repeats the end of the page before
+        [file('A.TXT'), file('\uFF22.txt'), dir('docs'), file('Caf\u00E9.txt')], // case, full width (NFKC), a twin folder
+        [file('cafe\u0301.TXT'), file('CAFE.txt')], // NFD, and the accent transliterated away
+      ],
+      Docs: [
+        [file('Docs/x.csv'), file('docs/X.csv')],
+        [file('Docs/x.csv'), file('DOCS/\uFF38.CSV')],
+      ],
+      // The twin folder's listing: a twin of Docs/x.csv, and a file the first spelling's listing lacks.
+      docs: [[file('docs/x.CSV'), file('docs/other.csv')]],
+    });
+    for (const concurrency of [1, 4]) {
+      listed.length = 0;
+      const dropped: string[] = [];
+      const all = await collect(client.folders.walk('', { concurrency, onDuplicate: (entry, first) => dropped.push(`${entry.path} (${first.path})`) }));
+      // The first spelling of each path; with more than one listing in flight, folders interleave.
+      const first = ['Docs', 'a.txt', 'B.txt', 'Caf\u00E9.txt', 'Docs/x.csv', 'docs/other.csv'];
+      const order = all.map((e) => e.path!);
+      expect(concurrency === 1 ? order : order.sort()).toEqual(concurrency === 1 ? first : [...first].sort());
+      expect(new Set(comparable(all)).size).toBe(all.length);
+      expect(listed.sort()).toEqual(['#0', '#1', '#2', '#3', 'Docs#0', 'Docs#1', 'docs#0']);
+      // Every entry dropped was heard of, with the entry that named its path first.
+      expect(dropped.sort()).toEqual(
+        [
+          'a.txt (a.txt)',
+          'A.TXT (a.txt)',
+          '\uFF22.txt (B.txt)',
+          'docs (Docs)',
+          'cafe\u0301.TXT (Caf\u00E9.txt)',
+          'CAFE.txt (Caf\u00E9.txt)',
+          'docs/X.csv (Docs/x.csv)',
+          'Docs/x.csv (Docs/x.csv)',
+          'DOCS/\uFF38.CSV (Docs/x.csv)',
+          'docs/x.CSV (Docs/x.csv)',
+        ].sort(),
+      );
+      const files = await collect(client.folders.walk('', { concurrency, type: 'file' }));
+      expect(files.map((e) => e.path!).sort()).toEqual(['B.txt', 'Caf\u00E9.txt', 'Docs/x.csv', 'a.txt', 'docs/other.csv']);
+    }
+  });
+
+  it('an entry a listing names outside itself is yielded once (not compared with the listing of its own folder)', async () => {
+    const { client } = await startEmulator({ files: 0 }, { msw: server });
+    const listed = hostileListings({
+      a: [[file('a/b/early.txt'), dir('a/b'), file('a/b/late.txt'), file('x/y.txt'), file('X/Y.TXT')]],
+      'a/b': [[file('A/B/EARLY.txt'), file('a/b/late.txt'), file('a/b/own.txt')]],
+    });
+    const all = await collect(client.folders.walk('a', { concurrency: 1 }));
+    // What `a` names outside itself comes once; `a/b`'s listing of the same paths is dropped.
+    expect(all.map((e) => e.path)).toEqual(['a/b/early.txt', 'a/b', 'a/b/late.txt', 'x/y.txt', 'a/b/own.txt']);
+    expect(new Set(comparable(all)).size).toBe(all.length);
+    expect(listed).toEqual(['a#0', 'a/b#0']);
   });
 });

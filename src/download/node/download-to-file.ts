@@ -30,7 +30,7 @@ const DEFAULT_RETRIES = 2;
 
 /**
  * Downloads a file to `dest`: streams it into a temporary file beside `dest` (created
- * exclusively, see `temp-file.ts`), checks the byte count against the record's `size` and,
+ * exclusively, named by {@link tempPathFor}), checks the byte count against the record's `size` and,
  * when the record has them, its `md5` and `crc32`, sets the file's modification time from
  * the record, then renames it over `dest`. On any failure (including an abort) the
  * temporary file is removed: `dest` is either untouched or complete. Missing parent folders

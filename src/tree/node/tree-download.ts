@@ -1,12 +1,13 @@
 // Node-only: the tree download behind `downloadTree`. Loaded with a dynamic import().
 import { lstat, mkdir, readdir, realpath, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 import { remoteMtime } from '../../download/download.js';
 import { WITHIN, type SaveDownloadOptions } from '../../download/node/download-to-file.js';
-import { isTempFileName } from '../../download/node/temp-file.js';
+import { tempFileOwner } from '../../download/node/temp-file.js';
 import { UnsafePathError } from '../../errors/client-errors.js';
 import type { File } from '../../generated/models/file.js';
+import type { WalkFirstEntry } from '../../walk/walk.js';
 import { findSymlink, makeFolderInside, resolveInside } from '../../paths/node/local.js';
 import { safeRelativePath } from '../../paths/remote.js';
 import type {
@@ -81,8 +82,27 @@ export async function runTreeDownload(
     }
   };
 
-  const entries = client.folders.walk(remotePath, { concurrency: 2, ...options.walk, signal });
+  // The walk yields each Files.com path once. A twin it drops in another spelling is refused as
+  // it would be here: for its unsafe path if it has one, else as a case twin (a file, or a
+  // file and a folder at one path; twin folders are one local folder). A page the server
+  // repeats is the same entry: not reported.
+  const onDuplicate = (entry: File, first: WalkFirstEntry): void => {
+    options.walk?.onDuplicate?.(entry, first);
+    const path = String(entry.path);
+    if (path === first.path) return;
+    try {
+      safeRelativePath(remotePath, entry.path);
+    } catch (error) {
+      if (error instanceof UnsafePathError) return note(path, 'refused', error);
+      throw error;
+    }
+    if (entry.type === 'directory' && first.type === 'directory') return;
+    note(path, 'refused', new UnsafePathError(path, 'case-twin'));
+  };
+  const entries = client.folders.walk(remotePath, { concurrency: 2, ...options.walk, signal, onDuplicate });
   await forEachBounded(entries, concurrency, handle, signal);
+  // Only after the whole tree is known: a file of the tree is never taken for a stale temporary file.
+  await folders.sweep((path) => claims.claimsFile(path), signal);
   return { ...counts, errors };
 }
 
@@ -104,10 +124,9 @@ async function isCurrent(local: string, entry: File, overwrite: OverwritePolicy)
 
 /**
  * Creates local folders below the (real) target folder, each at most once per run, never
- * through a symbolic link, and removes the temporary files a killed earlier run left in
- * them. Every caller awaits the same promise, so the sweep is over before any download of
- * this run starts in that folder. Resolves to the symbolic link found on the way (nothing
- * is made below it, nothing swept), else `undefined`.
+ * through a symbolic link, and at the end of a run removes the temporary files a killed
+ * earlier run left in them. {@link ensure} resolves to the symbolic link found on the way
+ * (nothing is made below it, nothing swept), else `undefined`.
  */
 class FolderMaker {
   readonly #root: string;
@@ -117,25 +136,55 @@ class FolderMaker {
     this.#root = root;
   }
 
+  /** Makes `folder` (an absolute path below the root) unless made already; resolves to a link on its way, if any. */
   ensure(folder: string): Promise<string | undefined> {
     let made = this.#made.get(folder);
     if (!made) {
-      made = this.#make(folder);
+      made = makeFolderInside(this.#root, folder);
       this.#made.set(folder, made);
     }
     return made;
   }
 
-  async #make(folder: string): Promise<string | undefined> {
-    const link = await makeFolderInside(this.#root, folder);
-    if (link !== undefined) return link;
-    const stale = (await readdir(folder, { withFileTypes: true })).filter((e) => !e.isDirectory() && isTempFileName(e.name));
-    if (stale.length === 0) return undefined;
-    // Checked again right before removing: a folder swapped for a link since is left alone.
-    const swapped = await findSymlink(this.#root, folder);
-    if (swapped !== undefined) return swapped;
-    for (const { name } of stale) await rm(join(folder, name), { force: true });
-    return undefined;
+  /**
+   * Removes, from each folder this run made or found, the temporary files of downloads a
+   * killed earlier run left. Only a regular file is removed, and only when all of these
+   * hold: its name is one `tempPathFor` made (see `tempFileOwner`: a user's file of any
+   * other name is never touched); the process that made it has ended (a run still going in
+   * another process, or in this one, keeps its files); and no entry of this run's listing
+   * names it (`claimed`, given the `/`-separated path below the root: a remote file shaped
+   * like a temporary file is a file of the tree, downloaded once and then left alone).
+   * Called once every download of the run has settled. Best effort: a folder that cannot be
+   * read, or a file that cannot be removed, is left for the next run. No folder with a link
+   * on its way is looked into; the check is made again right before removing.
+   */
+  async sweep(claimed: (relativePath: string) => boolean, signal?: AbortSignal): Promise<void> {
+    for (const [folder, made] of this.#made) {
+      signal?.throwIfAborted();
+      if ((await made.catch(() => 'failed')) !== undefined) continue;
+      const names = await readdir(folder, { withFileTypes: true }).catch(() => []);
+      const below = relative(this.#root, folder).split(sep).filter((name) => name !== '');
+      const stale = names.filter((e) => {
+        if (!e.isFile()) return false;
+        const owner = tempFileOwner(e.name);
+        return owner !== undefined && !isRunning(owner) && !claimed([...below, e.name].join('/'));
+      });
+      if (stale.length === 0) continue;
+      // Checked again right before removing: a folder swapped for a link since is left alone.
+      if ((await findSymlink(this.#root, folder).catch(() => 'failed')) !== undefined) continue;
+      for (const { name } of stale) await rm(join(folder, name), { force: true }).catch(() => {});
+    }
+  }
+}
+
+/** Whether a process of this id is running (this one is; one of another user counts too). */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 
