@@ -41,6 +41,7 @@ export {
   InvalidParameterError,
   ResponseValidationError,
   NetworkError,
+  ProxyAuthenticationError,
   TimeoutError,
   RedirectError,
   ResponseTooLargeError,

@@ -11,8 +11,9 @@ const MAX_ERROR_BODY = 64 * 1024;
  * body's `type` (or, without one, by the status). Handles JSON bodies, bodies wrapped in a
  * one-element array, empty bodies and non-JSON bodies (an HTML 502 from a proxy).
  *
- * @param redact removes the client's secrets from everything the server sent, before it
- * enters the error (the request core passes its own; presigned URLs never saw them).
+ * @param redact removes secrets from everything the server sent, before it enters the error:
+ * the client's own (in any encoding), the secrets of URLs, and for a presigned request its
+ * URL (see `presignedRedactor`). A storage service's XML error keeps only `Code: Message`.
  */
 export async function errorFromResponse(
   response: Response,
@@ -38,7 +39,7 @@ export function parseErrorBody(text: string, status: number, redact: Redactor = 
   try {
     body = text ? redactDeep(JSON.parse(text), redact) : undefined;
   } catch {
-    const title = firstLine(redact(text));
+    const title = storageErrorTitle(text, redact) ?? firstLine(redact(text));
     if (title) details.title = title;
     return details;
   }
@@ -57,6 +58,33 @@ export function parseErrorBody(text: string, status: number, redact: Redactor = 
   }
   if (b.data !== undefined) details.data = b.data;
   return details;
+}
+
+/**
+ * The title of a storage service's XML error body (S3, GCS, Azure: `<Error><Code>…</Code>
+ * <Message>…</Message>…</Error>`): `Code: Message` (the message's first line), redacted.
+ * Nothing else of the body is kept: its other elements may quote the signature, the string
+ * that was signed, the access key id or the URL (`SignatureDoesNotMatch`). `undefined` for
+ * any other body.
+ */
+export function storageErrorTitle(text: string, redact: Redactor = noRedaction): string | undefined {
+  if (!/^\s*(?:<\?xml[^>]*\?>\s*)?<Error[\s>]/i.test(text)) return undefined;
+  const element = (name: string) => {
+    const raw = new RegExp(`<${name}>([^<]{0,2000})</${name}>`, 'i').exec(text)?.[1];
+    return raw === undefined ? undefined : decodeXml(raw).trim().split('\n')[0]!.trim();
+  };
+  const title = [element('Code'), element('Message')].filter(Boolean).join(': ');
+  return title ? redact(title).slice(0, 200) : undefined;
+}
+
+/** The text of an XML element with its character and entity references resolved. */
+function decodeXml(text: string): string {
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  return text.replace(/&(?:#x([0-9a-f]{1,6})|#(\d{1,7})|(amp|lt|gt|quot|apos));/gi, (entity, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
+    if (name) return named[name.toLowerCase()] ?? entity;
+    const code = hex ? parseInt(hex, 16) : Number(dec);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+  });
 }
 
 /** A short description of a non-JSON body: an HTML <title>, or its first line. */

@@ -8,7 +8,11 @@ import type { HttpMethod } from './types.js';
 export interface RequestEvent {
   operation: string | undefined;
   method: HttpMethod;
-  /** The request URL, with the client's secrets redacted. */
+  /**
+   * The request URL, with the client's secrets, any userinfo and signature parameters
+   * redacted; a presigned URL (download, upload part) by its origin alone:
+   * `https://bucket.s3.amazonaws.com/[redacted]`.
+   */
   url: string;
   /** Request headers, with `X-FilesAPI-Key` and `X-FilesAPI-Auth` shown as `[redacted]`. */
   headers: Record<string, string>;

@@ -8,7 +8,8 @@
  */
 import { FilesError } from '../errors/files-error.js';
 import { emit } from './hooks.js';
-import { networkCode } from './network-cause.js';
+import { ProxyAuthenticationError } from '../errors/client-errors.js';
+import { networkCode, proxyRefusal } from './network-cause.js';
 import type { Redactor } from './redact.js';
 import { isKyTimeoutError, type RetryReason } from './retry.js';
 import type { HttpMethod } from './types.js';
@@ -80,9 +81,14 @@ export class RequestLog {
     this.#write('debug', () => `${what(r)} -> ${reason} after ${Math.round(durationMs)} ms`);
   }
 
-  /** A retry is decided: `attempt` of `limit`, after `delayMs`, because of `reason`. */
-  retry(r: LoggedRequest, attempt: number, limit: number, delayMs: number, reason: string): void {
-    this.#write('warn', () => `${what(r)}: retry ${attempt}/${limit} in ${Math.round(delayMs)} ms after ${reason}`);
+  /**
+   * A retry is decided: `attempt` of `limit`, after `delayMs`, because of `reason`. A
+   * rate-limit retry past the limit (`pastLimit`) reads `retry 7 (past the limit of 5, rate
+   * limited)`.
+   */
+  retry(r: LoggedRequest, attempt: number, limit: number, delayMs: number, reason: string, pastLimit = false): void {
+    const which = pastLimit ? `${attempt} (past the limit of ${limit}, rate limited)` : `${attempt}/${limit}`;
+    this.#write('warn', () => `${what(r)}: retry ${which} in ${Math.round(delayMs)} ms after ${reason}`);
   }
 
   #write(level: LogLevel, line: () => string): void {
@@ -106,6 +112,9 @@ function what(r: LoggedRequest): string {
 export function describeFailure(error: unknown): string {
   if (error instanceof Error && error.name === 'AbortError') return 'aborted';
   if (isKyTimeoutError(error) || (error instanceof Error && error.name === 'TimeoutError')) return 'TimeoutError';
+  const refused = proxyRefusal(error);
+  if (refused === 407 || error instanceof ProxyAuthenticationError) return 'ProxyAuthenticationError (407)';
+  if (refused !== undefined) return `NetworkError (proxy answered ${refused})`;
   const code = networkCode(error);
   if (code) return `NetworkError (${code})`;
   if (error instanceof FilesError) return error.name;

@@ -78,6 +78,8 @@ const failedProxies = new WeakMap<object, ProxyUsed>();
 export interface ProxyUsed {
   readonly origin: string;
   readonly variable: 'HTTP_PROXY' | 'HTTPS_PROXY';
+  /** True when the proxy URL carries credentials (`http://user:pass@host:port`), which are sent as `Proxy-Authorization`. */
+  readonly credentials: boolean;
 }
 
 /** The proxy a failed `fetch` of {@link proxyFetch} went through, if it went through one. */
@@ -100,13 +102,13 @@ export function proxyFor(proxy: ProxyEnv, url: string): ProxyUsed | undefined {
   const https = target.protocol === 'https:';
   const [value, variable] = https && proxy.httpsProxy ? [proxy.httpsProxy, 'HTTPS_PROXY' as const] : [proxy.httpProxy, 'HTTP_PROXY' as const];
   if (!value || noProxyCovers(proxy.noProxy, target)) return undefined;
-  let origin: string;
+  let parsed: URL;
   try {
-    origin = new URL(value).origin;
+    parsed = new URL(value);
   } catch {
     return undefined;
   }
-  return { origin, variable };
+  return { origin: parsed.origin, variable, credentials: parsed.username !== '' || parsed.password !== '' };
 }
 
 function noProxyCovers(noProxy: string, target: URL): boolean {

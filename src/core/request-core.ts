@@ -1,14 +1,14 @@
 import type { Options as KyOptions } from 'ky';
-import { NetworkError, RedirectError, ResponseTooLargeError, ResponseValidationError, TimeoutError } from '../errors/client-errors.js';
+import { NetworkError, ProxyAuthenticationError, RedirectError, ResponseTooLargeError, ResponseValidationError, TimeoutError } from '../errors/client-errors.js';
 import { FilesError } from '../errors/files-error.js';
 import { errorFromResponse } from './error-from-response.js';
 import { parseJsonBytes } from './json-body.js';
 import { guardBody, readBody } from './read-body.js';
 import { emit, redactHeaders, SECRET_HEADERS, type ClientHooks } from './hooks.js';
 import { describeFailure, describeRetryReason, RequestLog, type Logger } from './logger.js';
-import { describeNetworkFailure, networkCode, originOf } from './network-cause.js';
+import { describeNetworkFailure, describeProxyAuthentication, networkCode, originOf, proxyRefusal } from './network-cause.js';
 import { proxyOfFailure } from './proxy.js';
-import { createRedactor, type Redactor } from './redact.js';
+import { createRedactor, presignedRedactor, REDACTED, showPresignedUrl, type Redactor } from './redact.js';
 import { isKyHttpError, isKyTimeoutError, RetryBudget, type RetriedRequest, type RetryPolicy } from './retry.js';
 import type { CoreResponse, HttpMethod, OpenResponse, PresignedRequestSpec, RequestCore, RequestSpec } from './types.js';
 import { buildUrl } from './url.js';
@@ -66,11 +66,19 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
       redirect: 'manual',
       // What hooks see: the URL without the client's secrets (a user may put one in a query).
       shownUrl: redact(url),
+      redact,
     });
     return openResponse(response, spec, spec.timeout ?? settings.timeout, settings.maxPageBytes, redact);
   }
 
   async function openPresigned(spec: PresignedRequestSpec): Promise<OpenResponse> {
+    // The server's text and error messages of this request: without its URL's signature, wherever it sits.
+    const redactThis = presignedRedactor(spec.url, redact);
+    const unusable = unusableUrl(spec.url);
+    if (unusable) {
+      // fetch would refuse it (and echo it whole, signature included): never sent, not retried.
+      throw new NetworkError(`${spec.operation}: network error (ERR_INVALID_URL): ${unusable}`, { code: 'ERR_INVALID_URL' });
+    }
     const headers: Record<string, string> = { 'User-Agent': settings.userAgent };
     for (const [name, value] of Object.entries(spec.headers ?? {})) {
       if (!SECRET_HEADERS.includes(name.toLowerCase())) headers[name] = value;
@@ -79,10 +87,11 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
       headers,
       bytes: spec.body,
       redirect: 'follow',
-      // The query of a presigned URL is its signature: hooks never see it.
-      shownUrl: withoutQuery(spec.url),
+      // A presigned URL's signature may sit in its query or its path: hooks and logs see its origin alone.
+      shownUrl: showPresignedUrl(spec.url),
+      redact: redactThis,
     });
-    return openResponse(response, spec, spec.timeout ?? settings.timeout, settings.maxPageBytes, redact);
+    return openResponse(response, spec, spec.timeout ?? settings.timeout, settings.maxPageBytes, redactThis);
   }
 
   /**
@@ -129,7 +138,8 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
       redirect: how.redirect,
       credentials: 'omit',
       retry: {
-        limit: retries.policy.limit,
+        // The budget decides when to stop (a rate limit with Retry-After may go past `limit`).
+        limit: retries.policy.limit > 0 ? Number.MAX_SAFE_INTEGER : 0,
         // Every method reaches the budget, which decides (see core/retry.ts).
         methods: ALL_METHODS,
         statusCodes: [...retries.policy.statusCodes],
@@ -146,7 +156,7 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
             attempt = retries.retries;
             startedAt = performance.now();
             log.request(event, attempt);
-            emit(settings.hooks.beforeRequest, { ...event, headers: redactHeaders(request.headers, redact), attempt });
+            emit(settings.hooks.beforeRequest, { ...event, headers: redactHeaders(request.headers, how.redact), attempt });
           },
         ],
         beforeRetry: [
@@ -167,7 +177,7 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
     } catch (error) {
       if (isKyHttpError(error)) responded(error.response.status);
       else if (startedAt > 0) failed(error);
-      throw await translateError(error, spec, url, redact);
+      throw await translateError(error, spec, url, how.redact);
     } finally {
       giveBack(undefined);
     }
@@ -177,7 +187,7 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
   function announceRetry(event: { operation: string | undefined; method: HttpMethod; url: string }, budget: RetryBudget, error: unknown, onRetry: RequestSpec['onRetry']): void {
     const plan = budget.last;
     if (!plan) return;
-    log.retry(event, plan.attempt, budget.policy.limit, plan.delayMs, describeRetryReason(plan.reason, error));
+    log.retry(event, plan.attempt, budget.policy.limit, plan.delayMs, describeRetryReason(plan.reason, error), plan.pastLimit);
     const retry = { ...event, attempt: plan.attempt, delayMs: plan.delayMs, reason: plan.reason };
     emit(settings.hooks.beforeRetry, retry);
     emit(onRetry, retry);
@@ -205,6 +215,8 @@ interface SendOptions {
   redirect: 'manual' | 'follow';
   /** The URL as hooks show it. */
   shownUrl: string;
+  /** Removes secrets from the server's text and error messages of this request. */
+  redact: Redactor;
 }
 
 /** `fn`, callable once: later calls do nothing. */
@@ -217,10 +229,21 @@ function once<A>(fn: (arg: A) => void): (arg: A) => void {
   };
 }
 
-/** A URL without its query (a presigned URL's signature), for hooks. */
-function withoutQuery(url: string): string {
-  const at = url.indexOf('?');
-  return at < 0 ? url : `${url.slice(0, at)}?[redacted]`;
+/**
+ * Why fetch would refuse a presigned URL, shown without its secrets; `undefined` when it is
+ * usable. (fetch refuses a URL it cannot parse, or one with credentials, echoing it whole.)
+ */
+function unusableUrl(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'the presigned URL is not a valid URL (not shown: it may carry a signature)';
+  }
+  if (parsed.username || parsed.password) {
+    return `the presigned URL ${showPresignedUrl(url).replace('://', `://${REDACTED}@`)} carries credentials (user:password@), which fetch refuses`;
+  }
+  return undefined;
 }
 
 /** ky, loaded when the first request is sent (not at import: scripts start faster). */
@@ -259,6 +282,14 @@ async function translateError(error: unknown, spec: RequestSpec | PresignedReque
   if (error instanceof Error && error.name === 'AbortError') return error;
   const code = networkCode(error);
   const proxy = proxyOfFailure(error);
+  if (proxyRefusal(error) === 407) {
+    // Only the origins are redacted: the advice's example URL (`http://user:pass@host:port`) stays.
+    const to = originOf(url);
+    return new ProxyAuthenticationError(`${describe(spec)}: ${describeProxyAuthentication(to === undefined ? undefined : redact(to), proxy)}`, {
+      cause: safeCause(error, redact),
+      proxy: proxy?.origin,
+    });
+  }
   const what = redact(describeNetworkFailure(error, code, originOf(url), proxy));
   return new NetworkError(`${describe(spec)}: network error${code ? ` (${code})` : ''}: ${what}`, {
     cause: safeCause(error, redact),

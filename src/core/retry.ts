@@ -8,13 +8,16 @@
 import type { HTTPError } from 'ky';
 import { FilesApiError } from '../errors/api-errors.js';
 import { FilesError } from '../errors/files-error.js';
-import { IntegrityError, NetworkError, ResponseValidationError, TimeoutError } from '../errors/client-errors.js';
-import { networkCode } from './network-cause.js';
+import { IntegrityError, NetworkError, ProxyAuthenticationError, ResponseValidationError, TimeoutError } from '../errors/client-errors.js';
+import { isPermanentProxyRefusal, networkCode } from './network-cause.js';
 import type { HttpMethod } from './types.js';
 
 /** How failed requests are retried. */
 export interface RetryPolicy {
-  /** Retries after the first attempt. Default 5; 0 disables retries. */
+  /**
+   * Retries after the first attempt. Default 5; 0 disables retries. A 429 with a usable
+   * `Retry-After` may be retried past it, within `maxRetryTimeMs` (see {@link RetryBudget}).
+   */
   limit: number;
   /** Methods that are safe to repeat whatever happened (idempotent ones by default). */
   methods: readonly HttpMethod[];
@@ -83,7 +86,7 @@ export type RetryReason = number | 'NetworkError' | 'TimeoutError' | 'IntegrityE
  * - `status`: an HTTP error answer;
  * - `timeout`: no answer (or no next chunk of the body) in time;
  * - `network`: the connection failed or the body broke off or arrived cut short
- *   (`permanent` when the host does not exist);
+ *   (`permanent` when the host does not exist, or a proxy refused with a 4xx such as 407);
  * - `integrity`: a download's bytes do not match the record (size, md5, crc32);
  * - `final`: nothing a retry can fix (an abort, a redirect, bad input, a valid answer that
  *   is not what was expected).
@@ -95,8 +98,8 @@ export type Failure =
   | { readonly kind: 'integrity' }
   | { readonly kind: 'final' };
 
-/** Codes of network failures that retrying cannot fix: the host does not exist. `EAI_AGAIN` is temporary. */
-const PERMANENT_CODES: ReadonlySet<string> = new Set(['ENOTFOUND']);
+/** Codes of network failures that retrying cannot fix: the host does not exist, the URL is unusable. `EAI_AGAIN` is temporary. */
+const PERMANENT_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'ERR_INVALID_URL']);
 
 /**
  * ky's `HTTPError` (an answer with an error status), told by shape rather than class, so
@@ -123,7 +126,9 @@ export function failureOf(error: unknown): Failure {
   if (error instanceof ResponseValidationError) return error.cause instanceof SyntaxError ? { kind: 'network', permanent: false } : { kind: 'final' };
   if (error instanceof NetworkError || isFetchFailure(error)) {
     const code = error instanceof NetworkError ? error.code : networkCode(error);
-    return { kind: 'network', permanent: code !== undefined && PERMANENT_CODES.has(code) };
+    // A proxy that refused (407: credentials; 403: destination blocked) refuses again.
+    const refused = error instanceof ProxyAuthenticationError || isPermanentProxyRefusal(error);
+    return { kind: 'network', permanent: refused || (code !== undefined && PERMANENT_CODES.has(code)) };
   }
   return { kind: 'final' };
 }
@@ -185,16 +190,39 @@ export interface RetryPlan {
   readonly attempt: number;
   readonly delayMs: number;
   readonly reason: RetryReason;
+  /**
+   * True for a rate-limit retry past the policy's `limit` (a 429 with a usable
+   * `Retry-After`: see {@link RetryBudget}); such retries are bounded by `maxRetryTimeMs` alone.
+   */
+  readonly pastLimit?: boolean;
+}
+
+/** True for a 429 with a usable `Retry-After`: the server is serving others, and says when to come back. */
+export function isRateLimitWithRetryAfter(failure: Failure): boolean {
+  return failure.kind === 'status' && failure.status === 429 && failure.retryAfter !== null;
 }
 
 /**
  * The retries of one logical request: a page (its request, and the refetches of a body that
  * broke off), one download, one upload part. Every layer that retries it (ky inside the
- * core, the page fetcher, the download) draws on the same budget, so a request is sent at
- * most `limit + 1` times and its waits never add up past `maxRetryTimeMs`.
+ * core, the page fetcher, the download) draws on the same budget, and its waits never add up
+ * past `maxRetryTimeMs`.
+ *
+ * `limit` bounds the retries of every failure but one: a 429 with a usable `Retry-After`
+ * (the server is answering, and serving someone else meanwhile). Those are retried as long
+ * as the total wait stays under `maxRetryTimeMs`: the first `limit` of them wait exactly the
+ * `Retry-After`; later ones wait at least the backoff of their rank past the limit (300 ms
+ * doubling to `maxBackoffMs`, with jitter, by default), so `Retry-After: 0` never spins.
+ * They do not use up `limit` for the other failures. With `limit` 0 nothing is retried.
  */
 export class RetryBudget {
   #retries = 0;
+  /** Retries counted against `limit`: all but those of a 429 with a usable `Retry-After`. */
+  #counted = 0;
+  /** Retries of a 429 with a usable `Retry-After`. */
+  #rateLimited = 0;
+  /** Those of them past `limit` (each waits at least the backoff of its rank). */
+  #pastLimit = 0;
   #waited = 0;
   /** The last retry decided. */
   last: RetryPlan | undefined;
@@ -205,22 +233,30 @@ export class RetryBudget {
     private readonly signal?: AbortSignal,
   ) {}
 
-  /** Retries decided so far. */
+  /** Retries decided so far (rate-limit retries included). */
   get retries(): number {
     return this.#retries;
   }
 
   /** Decides whether `error` is retried: the plan, or `undefined` to give up (then the error stands). */
   plan(error: unknown): RetryPlan | undefined {
-    if (this.signal?.aborted || this.#retries >= this.policy.limit) return undefined;
+    if (this.signal?.aborted || this.policy.limit <= 0) return undefined;
     const failure = failureOf(error);
-    const wait = retryDelay(failure, this.request, this.policy, this.#retries + 1);
+    const rateLimit = isRateLimitWithRetryAfter(failure);
+    // Past the limit only a rate limit with Retry-After is retried, at least at the backoff of its rank.
+    const pastLimit = rateLimit ? this.#rateLimited >= this.policy.limit : false;
+    if (!rateLimit && this.#counted >= this.policy.limit) return undefined;
+    let wait = retryDelay(failure, this.request, this.policy, this.#counted + 1);
+    if (wait !== undefined && pastLimit) wait = Math.max(wait, backoffDelay(this.policy, this.#pastLimit + 1));
     if (wait === undefined || this.#waited + wait > this.policy.maxRetryTimeMs) return undefined;
     this.#retries++;
+    if (rateLimit) this.#rateLimited++;
+    else this.#counted++;
+    if (pastLimit) this.#pastLimit++;
     this.#waited += wait;
     // The failed response is not read: release its body (and connection) now, not at GC.
     if (isKyHttpError(error)) error.response.body?.cancel().catch(() => {});
-    this.last = { attempt: this.#retries, delayMs: wait, reason: reasonOf(failure) };
+    this.last = { attempt: this.#retries, delayMs: wait, reason: reasonOf(failure), ...(pastLimit ? { pastLimit } : {}) };
     return this.last;
   }
 }

@@ -61,7 +61,11 @@ export interface RequestSlot {
  * A request to a presigned URL (a File's `download_uri`, an upload part's `upload_uri`). It
  * goes through the same lifecycle as API requests (timeout, retries, abort, hooks, typed
  * errors), but the URL carries its own authorisation: no API key, session or cookie is sent,
- * and redirects are followed (there is nothing to leak). Hooks see the URL without its query.
+ * and redirects are followed (there is nothing to leak). Hooks and log lines see the URL's
+ * origin alone (`https://bucket.s3.amazonaws.com/[redacted]`: a signature may sit in its query
+ * or a path segment), and its errors carry none of its path and query. A URL fetch would
+ * refuse (unparsable, or with `user:password@`) fails with `NetworkError` code
+ * `ERR_INVALID_URL` before anything is sent.
  */
 export interface PresignedRequestSpec {
   method: HttpMethod;

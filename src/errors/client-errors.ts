@@ -96,6 +96,23 @@ export class NetworkError extends FilesError {
   }
 }
 
+/**
+ * The proxy a request went through (`HTTPS_PROXY` / `HTTP_PROXY`, or a client's own `fetch`)
+ * answered 407 Proxy Authentication Required: it wants credentials, or refused those of the
+ * proxy URL. The message names the proxy's origin (never its credentials) and how to set
+ * them: in the proxy URL, e.g. `HTTPS_PROXY=http://user:pass@host:port` (user and password
+ * percent-encoded). Not retried: a second try would be refused the same way. `code` is
+ * `PROXY_AUTHENTICATION_REQUIRED`.
+ */
+export class ProxyAuthenticationError extends NetworkError {
+  override name = 'ProxyAuthenticationError';
+  /** What the proxy answered: 407. */
+  readonly proxyStatus: number = 407;
+  constructor(message: string, options: NetworkErrorOptions = {}) {
+    super(message, { code: 'PROXY_AUTHENTICATION_REQUIRED', ...options });
+  }
+}
+
 /** What a {@link RedirectError} reports. */
 export interface RedirectDetails {
   /** The redirect's HTTP status (301, 302, 303, 307, 308, ...); 0 when the platform hides it (a browser). */

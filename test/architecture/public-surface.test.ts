@@ -23,6 +23,7 @@ describe('public surface', () => {
       'Paginated',
       'PaginationError',
       'ProcessingFailureError',
+      'ProxyAuthenticationError',
       'RateLimitedError',
       'RedirectError',
       'ResponseTooLargeError',

@@ -4,7 +4,9 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { ProxyAgent } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClient, NetworkError, type FilesClient } from '../../src/index.js';
+import { inspect } from 'node:util';
+import { createClient, NetworkError, ProxyAuthenticationError, type FilesClient } from '../../src/index.js';
+import { reportError } from '../../src/cli/errors/report-error.js';
 import { createEmulator, type EmulatorServer } from '../../src/testing/index.js';
 import { proxyFor } from '../../src/core/proxy.js';
 
@@ -70,6 +72,37 @@ async function startProxy(): Promise<TestProxy> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A proxy that answers every CONNECT and every proxied request with 407; what it was asked, with its Proxy-Authorization. */
+async function startRefusingProxy(status = 407): Promise<TestProxy & { auth: (string | undefined)[] }> {
+  const reason = status === 407 ? 'Proxy Authentication Required' : 'Refused';
+  const asked: string[] = [];
+  const auth: (string | undefined)[] = [];
+  const server: Server = createServer((req, res) => {
+    asked.push(`${req.method} ${req.url}`);
+    auth.push(req.headers['proxy-authorization']);
+    res.writeHead(status, { 'proxy-authenticate': 'Basic realm="corp"', 'content-length': '0' }).end();
+  });
+  server.on('connect', (req, socket: Socket) => {
+    asked.push(`CONNECT ${req.url}`);
+    auth.push(req.headers['proxy-authorization']);
+    socket.on('error', () => {});
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nProxy-Authenticate: Basic realm="corp"\r\nContent-Length: 0\r\n\r\n`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    asked,
+    carried: [],
+    auth,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
@@ -217,17 +250,100 @@ describe('HTTP_PROXY, HTTPS_PROXY, NO_PROXY', () => {
     expect((error as NetworkError).proxy).toBe(process.env.HTTP_PROXY);
   });
 
+  it('a proxy answering 407: ProxyAuthenticationError naming the proxy (never its credentials), sent once, never retried', async () => {
+    const refusing = await startRefusingProxy();
+    try {
+      const before = emulator.requests.length;
+      const retries: unknown[] = [];
+      const lines: string[] = [];
+      // Without credentials, then with credentials the proxy refuses.
+      for (const [proxyUrl, withCredentials] of [
+        [refusing.url, false],
+        [refusing.url.replace('//', '//corp-user:pr0xy-s3cret@'), true],
+      ] as const) {
+        process.env.HTTP_PROXY = proxyUrl;
+        const asked = refusing.asked.length;
+        const files = client({ hooks: { beforeRetry: (e) => retries.push(e) }, logger: { debug: (l) => lines.push(l), warn: (l) => lines.push(l) } });
+        const error = await files.users.find(1).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ProxyAuthenticationError);
+        expect(error).toBeInstanceOf(NetworkError);
+        const e = error as ProxyAuthenticationError;
+        expect(e.name).toBe('ProxyAuthenticationError');
+        expect(e.code).toBe('PROXY_AUTHENTICATION_REQUIRED');
+        expect(e.proxy).toBe(refusing.url);
+        expect(e.proxyStatus).toBe(407);
+        expect(e.message).toMatch(new RegExp(`^users\\.find: the proxy ${refusing.url} \\(HTTP_PROXY\\) refused `));
+        expect(e.message).toContain(`on the way to ${site.baseUrl}`);
+        if (withCredentials) expect(e.message).toMatch(/refused the credentials in HTTP_PROXY/);
+        else expect(e.message).toMatch(/refused the request without credentials \(407 Proxy Authentication Required\)/);
+        expect(e.message).toMatch(/HTTP_PROXY=http:\/\/user:pass@host:port/);
+        // Sent once, not retried: a second try would be refused the same way.
+        expect(refusing.asked.slice(asked)).toEqual([`CONNECT ${host()}`]);
+        for (const text of [e.message, e.stack ?? '', inspect(e, { showHidden: true, depth: 8 }), JSON.stringify(e), ...lines]) {
+          expect(text).not.toContain('pr0xy-s3cret');
+          expect(text).not.toContain('corp-user');
+        }
+        // The CLI's hint says what to do.
+        const report = reportError(e, []);
+        expect(report.exitCode).toBe(1);
+        expect(report.lines.find((l) => l.startsWith('hint: '))).toMatch(/proxy refused .*credentials.*HTTPS_PROXY=http:\/\/user:pass@host:port/);
+      }
+      expect(refusing.auth).toEqual([undefined, `Basic ${Buffer.from('corp-user:pr0xy-s3cret').toString('base64')}`]);
+      expect(retries).toEqual([]);
+      expect(emulator.requests.length).toBe(before);
+      // A client's own undici ProxyAgent: the same error (the proxy's origin unknown to the client).
+      const dispatcher = new ProxyAgent(refusing.url);
+      try {
+        delete process.env.HTTP_PROXY;
+        const asked = refusing.asked.length;
+        const own = client({ fetch: (url, init) => fetch(url, { ...init, dispatcher } as RequestInit) });
+        const error = await own.users.find(1).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ProxyAuthenticationError);
+        expect((error as NetworkError).message).toMatch(/^users\.find: the proxy refused /);
+        expect(refusing.asked.length - asked).toBe(1);
+      } finally {
+        await dispatcher.close();
+      }
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it('another refusal of the proxy names the proxy and its status: a 403 is not retried, a 502 is', async () => {
+    for (const [status, sent] of [
+      [403, 1],
+      [502, 2],
+    ] as const) {
+      const refusing = await startRefusingProxy(status);
+      try {
+        process.env.HTTP_PROXY = refusing.url;
+        const error = await client({ retry: { limit: 1, backoffMs: 1 } })
+          .users.find(1)
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(NetworkError);
+        expect((error as Error).name).toBe('NetworkError');
+        expect((error as NetworkError).proxy).toBe(refusing.url);
+        expect((error as Error).message).toBe(
+          `users.find: network error (UND_ERR_ABORTED): the proxy ${refusing.url} (HTTP_PROXY) answered ${status} instead of carrying the request, on the way to ${site.baseUrl}`,
+        );
+        expect(refusing.asked, String(status)).toEqual(Array.from({ length: sent }, () => `CONNECT ${host()}`));
+      } finally {
+        await refusing.close();
+      }
+    }
+  });
+
   it('proxyFor: which proxy a URL goes through, by the rules of undici (scheme, NO_PROXY host, subdomain and port)', () => {
     const env = { httpProxy: 'http://user:secret@proxy.local:3128', httpsProxy: 'http://tls-proxy.local:8080', noProxy: 'internal.example, .corp.example:8443, *.lan' };
     const via = (url: string) => proxyFor(env, url);
-    expect(via('https://mysite.files.com/api')).toEqual({ origin: 'http://tls-proxy.local:8080', variable: 'HTTPS_PROXY' });
-    expect(via('http://mysite.files.com/api')).toEqual({ origin: 'http://proxy.local:3128', variable: 'HTTP_PROXY' }); // no credentials shown
+    expect(via('https://mysite.files.com/api')).toEqual({ origin: 'http://tls-proxy.local:8080', variable: 'HTTPS_PROXY', credentials: false });
+    expect(via('http://mysite.files.com/api')).toEqual({ origin: 'http://proxy.local:3128', variable: 'HTTP_PROXY', credentials: true }); // no credentials shown
     expect(via('https://internal.example/x')).toBeUndefined();
     expect(via('https://a.internal.example/x')).toBeDefined(); // no leading dot: the host exactly
     expect(via('https://a.corp.example:8443/x')).toBeUndefined();
     expect(via('https://a.corp.example/x')).toBeDefined(); // another port
     expect(via('http://printer.lan/x')).toBeUndefined();
-    expect(proxyFor({ ...env, httpsProxy: '' }, 'https://mysite.files.com')).toEqual({ origin: 'http://proxy.local:3128', variable: 'HTTP_PROXY' });
+    expect(proxyFor({ ...env, httpsProxy: '' }, 'https://mysite.files.com')).toEqual({ origin: 'http://proxy.local:3128', variable: 'HTTP_PROXY', credentials: true });
     expect(proxyFor({ ...env, noProxy: '*' }, 'https://mysite.files.com')).toBeUndefined();
   });
 

@@ -77,10 +77,14 @@ describe('retries', () => {
   });
 
   it('gives up after the retry limit with the last error, typed', async () => {
-    const seen = sequence(() => HttpResponse.json({ type: 'rate-limited' }, { status: 429, headers: { 'Retry-After': '0' } }));
+    // (A 429 with Retry-After goes past the limit, until the time cap: see rate-limit.test.ts.)
+    const seen = sequence(() => HttpResponse.json({ type: 'service-unavailable' }, { status: 503, headers: { 'Retry-After': '0' } }));
     const limited = client.with({ retry: { limit: 3, backoffMs: 1 } });
-    await expect(limited.core.request({ method: 'GET', path: '/thing' })).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(limited.core.request({ method: 'GET', path: '/thing' })).rejects.toBeInstanceOf(ServiceUnavailableError);
     expect(seen.count).toBe(4);
+    const plain = sequence(() => HttpResponse.json({ type: 'rate-limited' }, { status: 429 }));
+    await expect(limited.core.request({ method: 'GET', path: '/thing' })).rejects.toBeInstanceOf(RateLimitedError);
+    expect(plain.count).toBe(4); // a 429 without Retry-After: bounded like the rest
   });
 
   it('turns a persistent network failure into NetworkError', async () => {

@@ -3,7 +3,7 @@
 // them back is redacted before it enters an error or a hook event, and a client's credentials
 // act as a unit (a session wins over a key; `with({ apiKey })` drops an inherited session).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   createClient,
   FilesApiError,
@@ -14,22 +14,12 @@ import {
   type FilesClient,
 } from '../../src/index.js';
 import { captureUnhandled, settle } from './support/process-state.js';
-import { API_KEY, renderings, scan, SESSION_ID } from './support/secrets.js';
-import { answer, tinyServer, type Seen, type TinyServer } from './support/tiny-server.js';
+import { API_KEY, holdsSecret, renderings, scan, SESSION_ID } from './support/secrets.js';
+import { answer, useTinyServers, type Seen } from './support/tiny-server.js';
 
 const unhandled = captureUnhandled();
-const servers: TinyServer[] = [];
-
-/** A tiny server closed after the test. */
-async function server(handle: (req: IncomingMessage, res: ServerResponse, seen: Seen) => void): Promise<TinyServer> {
-  const s = await tinyServer(handle);
-  servers.push(s);
-  return s;
-}
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+/** Tiny servers closed after each test. */
+const server = useTinyServers();
 
 afterAll(async () => {
   await settle();
@@ -232,6 +222,113 @@ describe('secrets the server echoes back are redacted from errors and hook event
     expect(JSON.stringify(error.data)).not.toContain(API_KEY);
     expect(Object.getOwnPropertyDescriptor(error.errors, '__proto__')?.value).toEqual({ echo: '[redacted]' });
     expect(({} as Record<string, unknown>).echo).toBeUndefined();
+  });
+
+  /** The forms a server may echo `secret` in: percent-encoded (RFC 3986, lower-case hex, twice), form-encoded, JSON- and HTML-escaped. */
+  function echoForms(secret: string): string[] {
+    const strict = encodeURIComponent(secret).replace(/[!'()*-]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    return [
+      secret,
+      strict,
+      strict.toLowerCase(),
+      encodeURIComponent(strict),
+      new URLSearchParams({ k: secret }).toString().slice(2),
+      [...secret].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+      secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;').replace(/-/g, '&#45;'),
+      secret.replace(/'/g, '&#x27;').replace(/-/g, '&#x2d;'),
+    ];
+  }
+
+  it("every encoding a server may echo a key in (a key holding ' sent as %27, a space as +, JSON and HTML escapes): in message, instance, detail, errors, HTML and text bodies", async () => {
+    // A key of unusual characters around the scan's needle, and the suite's own key and session.
+    const odd = `rlb'KEY+9f4e2c7a1d/"do not" <leak>&`;
+    for (const [options, secret] of [
+      [{ apiKey: odd }, odd],
+      [{ apiKey: API_KEY }, API_KEY],
+      [{ sessionId: SESSION_ID }, SESSION_ID],
+    ] as [ClientOptions, string][]) {
+      const forms = echoForms(secret);
+      const json = JSON.stringify({
+        type: 'not-authenticated/invalid-api-key',
+        error: `Invalid key ${forms[1]}`,
+        instance: `/api/rest/v1/users/1?key=${forms[1]}&again=${forms[4]}`,
+        detail: forms.join(' '),
+        errors: forms,
+      });
+      const bodies = [
+        { type: 'application/json', body: json, status: 401 },
+        // In a JSON string's own escapes: the \u forms parse to the key itself.
+        { type: 'application/json', body: json.replace(`"detail":"`, `"detail":"${forms[5]} `), status: 401 },
+        { type: 'text/html', body: `<html><title>Denied ${forms[6]} ${forms[7]}</title></html>`, status: 502 },
+        { type: 'text/plain', body: `refused ${forms.join(' ')}`, status: 403 },
+      ];
+      let next = 0;
+      const api = await server((_req, res) => {
+        const { type, body, status } = bodies[next++ % bodies.length]!;
+        answer(res, status, body, { 'content-type': type });
+      });
+      const client = createClient({ ...options, baseUrl: api.baseUrl, retry: false });
+      for (let i = 0; i < bodies.length; i++) {
+        const error = (await failure(client.users.find(1))) as FilesApiError;
+        expect(error).toBeInstanceOf(FilesApiError);
+        scan.add(`echo in every encoding #${i} (${secret === odd ? 'odd key' : secret === API_KEY ? 'API key' : 'session'})`, error);
+        for (const text of renderings(error)) {
+          for (const form of forms) expect(text).not.toContain(form);
+          expect(holdsSecret(text), text).toBe(false);
+        }
+      }
+      expect(api.seen).toHaveLength(bodies.length);
+    }
+  });
+
+  it("a presigned URL's signature (in its query or a path segment) and credentials: never in errors, hook events or log lines", async () => {
+    // Signatures that hold the scan's needle: a leak of one fails the scan too.
+    const signature = 'sig-9f4e2c7a1d-0123456789abcdef';
+    const token = 'tok-9f4e2c7a1d-fedcba9876543210';
+    const cases: { name: string; uri: (storage: string) => string; storage: (req: IncomingMessage, res: ServerResponse) => void; error: string }[] = [
+      {
+        name: 'S3 SignatureDoesNotMatch, quoting the signature, the access key id and the canonical request',
+        uri: (s) => `${s}/bucket/a.txt?X-Amz-Credential=AKIA-9f4e2c7a1d%2F20240101&X-Amz-Date=20240101T120000Z&X-Amz-Expires=60&X-Amz-Signature=${signature}`,
+        storage: (req, res) =>
+          answer(
+            res,
+            403,
+            `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message><AWSAccessKeyId>AKIA-9f4e2c7a1d</AWSAccessKeyId><StringToSign>AWS4-HMAC-SHA256\n${signature}</StringToSign><SignatureProvided>${signature}</SignatureProvided><CanonicalRequest>GET\n${req.url}</CanonicalRequest></Error>`,
+            { 'content-type': 'application/xml' },
+          ),
+        error: 'NotAuthorizedError',
+      },
+      {
+        name: "the site's own signed URL: the token in a path segment, echoed in a JSON error",
+        uri: (s) => `${s}/download/${token}/a.txt`,
+        storage: (req, res) => answer(res, 404, JSON.stringify({ type: 'not-found', error: `no download ${token}`, instance: req.url })),
+        error: 'NotFoundError',
+      },
+      { name: 'userinfo in the URL (fetch would echo it)', uri: (s) => `${s.replace('//', '//user-9f4e2c7a1d:pw@')}/a.txt?sig=${signature}`, storage: (_req, res) => answer(res, 200, 'x'), error: 'NetworkError' },
+      { name: 'an unparsable URL (fetch would echo it)', uri: () => `http://[::1/a.txt?sig=${signature}`, storage: (_req, res) => answer(res, 200, 'x'), error: 'NetworkError' },
+    ];
+    for (const c of cases) {
+      const storage = await server(c.storage);
+      const uri = c.uri(storage.baseUrl);
+      const api = await server((_req, res) => answer(res, 200, JSON.stringify({ path: 'a.txt', type: 'file', size: 1, download_uri: uri })));
+      const lines: string[] = [];
+      const events: unknown[] = [];
+      const client = createClient({
+        apiKey: API_KEY,
+        baseUrl: api.baseUrl,
+        retry: { limit: 1, backoffMs: 1 },
+        logger: { debug: (l) => void lines.push(l), warn: (l) => void lines.push(l) },
+        hooks: { beforeRequest: (e) => events.push(e), afterResponse: (e) => events.push(e), beforeRetry: (e) => events.push(e) },
+      });
+      const error = await failure(client.files.downloadStream('a.txt'));
+      expect((error as Error).name, c.name).toBe(c.error);
+      scan.add(`presigned: ${c.name}`, error);
+      for (const line of lines) scan.add(`presigned log: ${c.name}`, line);
+      scan.add(`presigned hooks: ${c.name}`, JSON.stringify(events));
+      for (const text of [...renderings(error), ...lines, JSON.stringify(events)]) {
+        for (const secret of [signature, token, '9f4e2c7a1d']) expect(text, c.name).not.toContain(secret);
+      }
+    }
   });
 
   it('hook events: the URL and every header value are redacted (a key passed as a query value, a user agent)', async () => {

@@ -75,6 +75,12 @@ describe(`secrets never leak (${FORM} form)`, () => {
     expect(exported.stderr, 'the progress line was drawn').toMatch(/rec\/s/);
     expect((await cli([...key, 'ls', '-R', '-l', '/'])).code).toBe(0);
     expect((await cli([...key, 'download', '/', join(dir, 'tree')])).code).toBe(0);
+    // --verbose: the presigned downloads' lines show the storage origin alone (a signature may
+    // sit in the query or in a path segment of a download_uri).
+    const verbose = await cli([...key, '--verbose', 'download', '/', join(dir, 'tree-verbose')]);
+    expect(verbose.code, verbose.stderr).toBe(0);
+    expect(verbose.stderr).toMatch(/files\.downloadStream \S+ GET http:\/\/127\.0\.0\.1:\d+\/\[redacted\] -> 200/);
+    expect(verbose.stderr).not.toMatch(/X-Amz-Signature|emulator\/download/);
     // Failures: a wrong key (the server names it invalid), a proxy's HTML 403, a bad operation, a bad parameter.
     const wrongKey = await cli(['--api-key', `${API_KEY}-wrong`, '--base-url', site.baseUrl, 'export', 'users']);
     expect(wrongKey.code).toBe(1);

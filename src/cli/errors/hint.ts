@@ -1,5 +1,5 @@
 import { FilesApiError } from '../../index.js';
-import { NetworkError, TimeoutError } from '../../index.js';
+import { NetworkError, ProxyAuthenticationError, TimeoutError } from '../../index.js';
 
 const FAMILY_HINTS: Readonly<Record<string, string>> = {
   'not-authenticated': 'check FILESCOM_API_KEY and FILESCOM_BASE_URL (or --api-key / --base-url)',
@@ -19,6 +19,9 @@ export function hintFor(err: unknown): string | undefined {
     return family ? FAMILY_HINTS[family] : undefined;
   }
   if (err instanceof TimeoutError) return 'the server did not answer in time: check FILESCOM_BASE_URL and the network, or rerun';
+  if (err instanceof ProxyAuthenticationError) {
+    return 'the proxy refused the request for lack of valid credentials: set them in the proxy URL, e.g. HTTPS_PROXY=http://user:pass@host:port (user and password percent-encoded)';
+  }
   if (err instanceof NetworkError && err.proxy) return 'could not reach the server through the proxy: check HTTPS_PROXY / HTTP_PROXY (and NO_PROXY) and the network';
   if (err instanceof NetworkError) return 'could not reach the server: check FILESCOM_BASE_URL and the network';
   return undefined;

@@ -8,14 +8,21 @@ export const REDACTED = '***';
 
 /**
  * The forms a secret can take in printed text: as given, JSON-escaped (an error message that
- * quotes a value with `JSON.stringify`), percent-encoded (a URL), and with its control
- * characters escaped as the CLI prints them. Longest first, so no form is left half-replaced.
+ * quotes a value with `JSON.stringify`; also with `/` as `\/`), percent-encoded (a URL: as
+ * `encodeURIComponent` does, as RFC 3986 does with `'` as `%27`, with lower-case hex, and
+ * form-encoded with a space as `+`), HTML-escaped (`&#39;`, `&quot;`, `&amp;`, ...),
+ * and with its control characters escaped as the CLI prints them. Longest first, so no form
+ * is left half-replaced. (The client's own errors are already redacted in every encoding.)
  */
 export function secretForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
-  const forms = new Set([secret, json, escapeControl(secret), escapeControl(json)]);
+  const html = secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  const forms = new Set([secret, json, json.replace(/\//g, '\\/'), html, html.replace(/&#39;/g, '&#x27;'), escapeControl(secret), escapeControl(json)]);
   try {
-    forms.add(encodeURIComponent(secret));
+    const uri = encodeURIComponent(secret);
+    const strict = uri.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const form = new URLSearchParams({ k: secret }).toString().slice(2);
+    for (const encoded of [uri, strict, strict.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()), form]) forms.add(encoded);
   } catch {
     // A lone surrogate cannot be percent-encoded: no URL holds that form.
   }

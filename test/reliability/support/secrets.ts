@@ -54,10 +54,37 @@ export class SecretScan {
     return this.#texts.reduce((n, t) => n + t.text.length, 0);
   }
 
-  /** Labels of the texts that contain a secret. */
+  /** Labels of the texts that contain a secret, as is or in an encoding a server may echo it in (see {@link decodeEchoes}). */
   leaks(): string[] {
-    return [...new Set(this.#texts.filter((t) => NEEDLES.some((n) => t.text.includes(n))).map((t) => t.label))];
+    return [...new Set(this.#texts.filter((t) => holdsSecret(t.text)).map((t) => t.label))];
   }
+}
+
+/** True when `text` holds the API key, the session id or a fragment of either, as is or encoded. */
+export function holdsSecret(text: string): boolean {
+  if (NEEDLES.some((n) => text.includes(n))) return true;
+  // Lower-cased too: a host name is.
+  const decoded = decodeEchoes(text).toLowerCase();
+  return NEEDLES.some((n) => decoded.includes(n.toLowerCase()));
+}
+
+/**
+ * `text` with the encodings a server may echo a value in undone, twice over (so a mix of
+ * them is undone too): percent-encoding (`%2D`, `+` for a space), JSON `\uXXXX` escapes and
+ * HTML character references (`&#45;`, `&#x2d;`, `&amp;`).
+ */
+export function decodeEchoes(text: string): string {
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  let out = text;
+  for (let round = 0; round < 2; round++) {
+    out = out
+      .replace(/\\u([0-9a-f]{4})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+      .replace(/&#x([0-9a-f]{1,6});/gi, (m, h: string) => (parseInt(h, 16) <= 0x10ffff ? String.fromCodePoint(parseInt(h, 16)) : m))
+      .replace(/&#(\d{1,7});/g, (m, d: string) => (Number(d) <= 0x10ffff ? String.fromCodePoint(Number(d)) : m))
+      .replace(/&(amp|lt|gt|quot|apos);/gi, (_, n: string) => named[n.toLowerCase()]!)
+      .replace(/%([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  }
+  return out;
 }
 
 /** One scan per test file (vitest runs each file in its own module graph). */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 /** A request as the tiny server saw it. */
 export interface Seen {
@@ -47,4 +48,23 @@ export function answer(res: ServerResponse, status: number, body: string | Buffe
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(bytes.length), ...headers });
   res.end(bytes);
+}
+
+/** What a tiny server does with each request. */
+export type TinyHandler = (req: IncomingMessage, res: ServerResponse, seen: Seen) => void;
+
+/**
+ * Tiny servers closed after each test of the file that calls this (at its top level):
+ * `const server = useTinyServers();` then `const s = await server((req, res) => ...)`.
+ */
+export function useTinyServers(): (handle: TinyHandler) => Promise<TinyServer> {
+  const servers: TinyServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (handle) => {
+    const s = await tinyServer(handle);
+    servers.push(s);
+    return s;
+  };
 }
