@@ -78,8 +78,12 @@ const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 const CHECKS: Readonly<Record<keyof ClientOptions, Check>> = {
   apiKey: nonEmptyString,
   sessionId: nonEmptyString,
-  baseUrl: (v) =>
-    typeof v === 'string' && /^https?:\/\/[^/]+/i.test(v) && URL.canParse(v) ? undefined : 'must be an http(s) URL such as https://app.files.com',
+  baseUrl: (v) => {
+    if (!(typeof v === 'string' && /^https?:\/\/[^/]+/i.test(v) && URL.canParse(v))) return 'must be an http(s) URL such as https://app.files.com';
+    const url = new URL(v);
+    // fetch refuses a URL with credentials, and they would show wherever the URL does.
+    return url.username || url.password ? 'must not carry user:password@ (give the key as apiKey, or a session as sessionId)' : undefined;
+  },
   workspaceId: (v) => (typeof v === 'string' ? nonEmptyString(v) : intIn(0, Number.MAX_SAFE_INTEGER, 'expected a non-empty string or an integer >= 0')(v)),
   language: nonEmptyString,
   timeout: (v) => (v === false || (typeof v === 'number' && v > 0 && v <= 2_147_483_647) ? undefined : 'expected a number of ms from 1 to 2147483647, or false'),

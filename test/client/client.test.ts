@@ -33,6 +33,22 @@ describe('createClient options', () => {
     expect(String(err)).not.toContain('secret-abc');
   });
 
+  it('refuses a baseUrl that carries user:password@, without echoing them (fetch would refuse every request)', () => {
+    for (const baseUrl of ['https://admin:hunter2@acme.files.com', 'https://only-user@acme.files.com']) {
+      const err = (() => {
+        try {
+          createClient({ apiKey: 'k', baseUrl });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(err).toBeInstanceOf(ConfigurationError);
+      expect((err as ConfigurationError).option).toBe('baseUrl');
+      expect(String(err)).toMatch(/user:password@/);
+      expect(String(err)).not.toMatch(/hunter2|admin|only-user/);
+    }
+  });
+
   it('defaults the key and base URL from FILESCOM_API_KEY and FILESCOM_BASE_URL', async () => {
     vi.stubEnv('FILESCOM_API_KEY', 'env-key-123');
     vi.stubEnv('FILESCOM_BASE_URL', 'https://env.files.test/');
