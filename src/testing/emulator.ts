@@ -43,7 +43,9 @@ export interface Emulator {
    * When the records of a log happened, to compute the expected answer of a time range:
    * `'actionLogs'`, `'history'`, or the namespace of another list that accepts a
    * `created_at` range (e.g. `'apiRequestLogs'`, whose `listSize` records follow the
-   * `actionLogTimes` layout). Throws a `RangeError` for any other name.
+   * `actionLogTimes` layout). Throws a `RangeError` for any other name. With `logsUntil` the
+   * timelines end at that instant; with `logRate` they grow, and `count` and `countBetween`
+   * read the clock (`now`), so they agree with what a listing answers at the same clock.
    *
    * @example
    * const t = emulator.timeline('actionLogs');

@@ -51,13 +51,44 @@ export interface EmulatorOptions {
   actionLogTimes?: TimeLayout;
   /** The same for history (`when` and `created_at`; `history` × 10 s from `2024-01-01T00:00:10Z`). Default `'uniform'`. */
   historyTimes?: TimeLayout;
+  /**
+   * Where the time-ranged logs end: their spans (action logs, history, and every other list
+   * that accepts a `created_at` range) are placed so that the last record of each is at this
+   * instant, rounded down to the second: `'now'` (the clock, `now()`, at creation), a `Date`,
+   * or ms since the epoch. Same counts, same layouts (`actionLogTimes`, `historyTimes`), only
+   * moved in time, so "the last 7 days" holds records. The initial records exist from the
+   * start, even when this instant is later than the clock. Default: the spans start at
+   * `2024-01-01T00:00:00Z` (see `actionLogTimes`).
+   *
+   * @example
+   * createEmulator({ actionLogs: 200_000, logsUntil: 'now' }); // the last one at now, one every 5 s before it
+   */
+  logsUntil?: 'now' | Date | number;
+  /**
+   * New records per second that each time-ranged log (action logs, history, and every other
+   * list that accepts a `created_at` range) gains while the emulator runs: record *k* after
+   * the initial ones is dated *k* / `logRate` seconds, rounded up to a whole second, after
+   * the clock at creation (rounded down to the second; many records share a second at rates
+   * above 1), and exists once the clock (`now`) has reached that time. A listing never shows a record
+   * dated before a clock it has already been served at, so an incremental consumer misses
+   * none. Content derives from the seed and the record's id, as for the initial records;
+   * `emulator.timeline()` counts at the clock. Fractions allowed (0.5: one every 2 s).
+   * Default: the logs never grow.
+   *
+   * @example
+   * createEmulator({ logsUntil: 'now', logRate: 50 }); // 50 action logs (and 50 history records...) a second
+   */
+  logRate?: number;
   /** Records answered by every other paginated operation, derived from its spec example. Default 25. */
   listSize?: number;
   /** `partsize` of upload parts, in bytes. Default 5 MiB. */
   uploadPartSize?: number;
   /** Lifetime of `download_uri` and `upload_uri` URLs, in seconds. Default 60. */
   urlTtlSeconds?: number;
-  /** Clock in ms since the epoch (for testing expiry). Default `Date.now`. */
+  /**
+   * Clock in ms since the epoch: URL expiry, `logsUntil: 'now'`, and which records of a
+   * growing log (`logRate`) exist. Tests move it. Default `Date.now`.
+   */
   now?: () => number;
   /** Fault injection from the first request on; change later with `emulator.setFaults`. */
   faults?: FaultOptions;
@@ -91,6 +122,10 @@ export interface ResolvedOptions {
   readonly actionLogs: number;
   readonly actionLogTimes: TimeLayout;
   readonly historyTimes: TimeLayout;
+  /** The instant the logs end at, in ms since the epoch (`'now'` resolved at creation); `undefined`: they start at 2024-01-01. */
+  readonly logsUntil: number | undefined;
+  /** Records per second each log gains; `undefined`: the logs never grow. */
+  readonly logRate: number | undefined;
   readonly listSize: number;
   readonly uploadPartSize: number;
   readonly urlTtlSeconds: number;
@@ -108,10 +143,26 @@ function count(value: number | undefined, fallback: number, name: string, min = 
   return n;
 }
 
+/** `logsUntil` as ms since the epoch (`'now'` read from the clock); `undefined` when not given. */
+function instantOf(value: EmulatorOptions['logsUntil'], now: () => number): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = value === 'now' ? now() : value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Number.NaN;
+  if (!Number.isFinite(ms)) throw new RangeError("createEmulator: logsUntil must be 'now', a valid Date or ms since the epoch");
+  return ms;
+}
+
+/** `logRate`, checked: a finite number above 0, or `undefined`. */
+function rateOf(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw new RangeError('createEmulator: logRate must be a finite number of records per second above 0');
+  return value;
+}
+
 /** Applies defaults and checks ranges. */
 export function resolveOptions(options: EmulatorOptions, normalizeSeed: (seed: number | string) => number): ResolvedOptions {
   const users = count(options.users, 100, 'users');
   const groups = count(options.groups, 10, 'groups');
+  const now = options.now ?? Date.now;
   return {
     seed: normalizeSeed(options.seed ?? 1),
     apiKey: options.apiKey ?? 'emulator-key',
@@ -133,10 +184,12 @@ export function resolveOptions(options: EmulatorOptions, normalizeSeed: (seed: n
     actionLogs: count(options.actionLogs, 1000, 'actionLogs'),
     actionLogTimes: checkLayout(options.actionLogTimes, 'actionLogTimes'),
     historyTimes: checkLayout(options.historyTimes, 'historyTimes'),
+    logsUntil: instantOf(options.logsUntil, now),
+    logRate: rateOf(options.logRate),
     listSize: count(options.listSize, 25, 'listSize'),
     uploadPartSize: count(options.uploadPartSize, 5 * 1024 * 1024, 'uploadPartSize', 1),
     urlTtlSeconds: count(options.urlTtlSeconds, 60, 'urlTtlSeconds', 1),
-    now: options.now ?? Date.now,
+    now,
     faults: options.faults ?? {},
     maxConcurrent: options.maxConcurrent === undefined ? undefined : count(options.maxConcurrent, 0, 'maxConcurrent', 1),
     concurrencyRetryAfter: options.concurrencyRetryAfter === undefined ? 1 : options.concurrencyRetryAfter,

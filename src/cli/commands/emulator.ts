@@ -1,20 +1,44 @@
 import { Command, InvalidArgumentError } from 'commander';
-import type { TimeLayout } from '../../testing/index.js';
+import type { EmulatorOptions, TimeLayout } from '../../testing/index.js';
 import type { CliIo } from '../io.js';
-import { nonNegativeInt, positiveInt, rate } from '../option-parsers.js';
+import { nonNegativeInt, parseInstant, positiveInt, rate } from '../option-parsers.js';
 
-interface EmulatorCommandOptions {
+/** The options of `files-stream emulator`, as commander parses them. */
+export interface EmulatorCommandOptions {
   port: number;
   users: number;
   files: number;
   actionLogs: number;
   history: number;
   times?: TimeLayout;
+  /** `--logs-until`: `'now'` or ms since the epoch. */
+  logsUntil?: 'now' | number;
+  /** `--log-rate`: records per second. */
+  logRate?: number;
   faults?: number;
   latency?: number;
   maxConcurrent?: number;
   retryAfter?: number;
   seed: string;
+}
+
+/** Commander parser of `--logs-until`: `now`, or an ISO 8601 date or date-time (ms since the epoch). */
+function logsUntilOption(value: string): 'now' | number {
+  if (value.trim().toLowerCase() === 'now') return 'now';
+  try {
+    return parseInstant(value);
+  } catch {
+    throw new InvalidArgumentError(`expected now or an ISO 8601 date or date-time (2025-06-30, 2025-06-30T12:00:00Z), got "${value}"`);
+  }
+}
+
+/** Commander parser of `--log-rate`: a finite number of records per second above 0 (fractions allowed). */
+function logRateOption(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n > 0) || !Number.isFinite(n)) {
+    throw new InvalidArgumentError(`expected a number of records per second above 0 (e.g. 50, or 0.5 for one every 2 s), got "${value}"`);
+  }
+  return n;
 }
 
 /** Commander parser of `--times`: `uniform`, or `burst:<share>:<width>[:<at>]`. */
@@ -39,9 +63,11 @@ export function emulatorCommand(io: CliIo): Command {
     .option('--port <n>', 'TCP port on 127.0.0.1 (0: any free port)', nonNegativeInt, 0)
     .option('--users <n>', 'number of users', nonNegativeInt, 100)
     .option('--files <n>', 'number of files in the folder tree', nonNegativeInt, 200)
-    .option('--action-logs <n>', 'number of action logs (one every 5 s from 2024-01-01T00:00:05Z unless --times says otherwise)', nonNegativeInt, 1000)
-    .option('--history <n>', 'number of history records (one every 10 s from 2024-01-01T00:00:10Z unless --times says otherwise)', nonNegativeInt, 1000)
+    .option('--action-logs <n>', 'number of action logs (one every 5 s from 2024-01-01T00:00:05Z unless --times or --logs-until says otherwise)', nonNegativeInt, 1000)
+    .option('--history <n>', 'number of history records (one every 10 s from 2024-01-01T00:00:10Z unless --times or --logs-until says otherwise)', nonNegativeInt, 1000)
     .option('--times <layout>', 'how log times spread over their span: uniform, or burst:<share>:<width>[:<at>] (e.g. burst:0.9:0.05: 90% of the records in 5% of the span)', timesOption)
+    .option('--logs-until <when>', 'end every log at <when>: now (the start of the emulator) or an ISO 8601 date-time; the last record of each log is at that second, the others before it (default: logs start at 2024-01-01)', logsUntilOption)
+    .option('--log-rate <n>', 'records per second each log (action logs, history, the other logs) gains while the emulator runs, dated as they arrive (fractions allowed: 0.5 is one every 2 s)', logRateOption)
     .option('--faults <rate>', 'share of API requests that fail (429, 500, 503, reset in equal parts)', rate)
     .option('--latency <ms>', 'delay before each API answer', nonNegativeInt)
     .option('--max-concurrent <n>', 'API requests served at once; more get 429 with Retry-After, as a rate limit would', positiveInt)
@@ -50,23 +76,7 @@ export function emulatorCommand(io: CliIo): Command {
     .action(async (options: EmulatorCommandOptions, command: Command) => {
       // The emulator (and msw, which it loads when installed) is only imported for this command.
       const { createEmulator } = await import('../../testing/index.js');
-      const share = (options.faults ?? 0) / 4;
-      const emulator = createEmulator({
-        seed: options.seed,
-        apiKey: explicitApiKey(command),
-        users: options.users,
-        files: options.files,
-        actionLogs: options.actionLogs,
-        history: options.history,
-        ...(options.times ? { actionLogTimes: options.times, historyTimes: options.times } : {}),
-        ...(options.maxConcurrent ? { maxConcurrent: options.maxConcurrent } : {}),
-        ...(options.retryAfter !== undefined ? { concurrencyRetryAfter: options.retryAfter } : {}),
-        faults: {
-          ...(share ? { rateLimited: share, serverError: share, unavailable: share, connectionReset: share } : {}),
-          ...(options.latency ? { latencyMs: options.latency } : {}),
-          ...(options.retryAfter !== undefined ? { retryAfter: options.retryAfter } : {}),
-        },
-      });
+      const emulator = createEmulator(emulatorOptionsOf(options, explicitApiKey(command)));
       // Listen for the signals before printing: a parent may signal as soon as it reads the URL.
       const stopped = untilSignal(['SIGINT', 'SIGTERM']);
       const server = await emulator.listen({ port: options.port });
@@ -74,6 +84,35 @@ export function emulatorCommand(io: CliIo): Command {
       await stopped;
       await server.close();
     });
+}
+
+/**
+ * The `createEmulator` options of parsed command-line options: `--times` sets both layouts,
+ * `--faults` splits its rate in four, `--logs-until` and `--log-rate` become `logsUntil` and
+ * `logRate`.
+ *
+ * @param apiKey The key given with `--api-key` (the emulator's default when `undefined`).
+ */
+export function emulatorOptionsOf(options: EmulatorCommandOptions, apiKey?: string): EmulatorOptions {
+  const share = (options.faults ?? 0) / 4;
+  return {
+    seed: options.seed,
+    apiKey,
+    users: options.users,
+    files: options.files,
+    actionLogs: options.actionLogs,
+    history: options.history,
+    ...(options.times ? { actionLogTimes: options.times, historyTimes: options.times } : {}),
+    ...(options.logsUntil !== undefined ? { logsUntil: options.logsUntil } : {}),
+    ...(options.logRate !== undefined ? { logRate: options.logRate } : {}),
+    ...(options.maxConcurrent ? { maxConcurrent: options.maxConcurrent } : {}),
+    ...(options.retryAfter !== undefined ? { concurrencyRetryAfter: options.retryAfter } : {}),
+    faults: {
+      ...(share ? { rateLimited: share, serverError: share, unavailable: share, connectionReset: share } : {}),
+      ...(options.latency ? { latencyMs: options.latency } : {}),
+      ...(options.retryAfter !== undefined ? { retryAfter: options.retryAfter } : {}),
+    },
+  };
 }
 
 /** Resolves on the first of these signals (which then no longer end the process by default). */

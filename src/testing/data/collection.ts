@@ -10,7 +10,10 @@ export type JsonRecord = Record<string, unknown>;
 
 /** Derives the base records of a collection from their ids (1-based). */
 export interface RecordSource {
-  /** How many base records there are (ids 1..count). */
+  /**
+   * How many base records there are (ids 1..count). May grow (a log whose records keep
+   * arriving), never shrink; a growing source takes no creations (their ids would clash).
+   */
   readonly count: number;
   /** The JSON text of base record `id`. Must be cheap: it runs once per listed record. */
   json(id: number): string;
@@ -26,7 +29,10 @@ export class Collection {
   readonly #live: Record<string, (id: number) => unknown>;
   /** `null` marks a deletion; an object replaces (or adds) the record. */
   readonly #overlay = new Map<number, JsonRecord | null>();
+  /** Highest id assigned by `create` (the base count at construction until then). */
   #maxId: number;
+  /** The base count at construction, to notice growth. */
+  readonly #initialCount: number;
   #version = 0;
 
   /**
@@ -38,16 +44,18 @@ export class Collection {
     this.#source = source;
     this.#live = live;
     this.#maxId = source.count;
+    this.#initialCount = this.#maxId;
   }
 
-  /** Highest id ever assigned; ids 1..maxId are live unless deleted. */
+  /** Highest id ever assigned (or derived, for a growing source); ids 1..maxId are live unless deleted. */
   get maxId(): number {
-    return this.#maxId;
+    const count = this.#source.count;
+    return count > this.#maxId ? count : this.#maxId;
   }
 
-  /** Changes on every mutation (sorted indexes use it to know when to rebuild). */
+  /** Changes on every mutation and as a growing source grows (sorted indexes use it to know when to rebuild). */
   get version(): number {
-    return this.#version;
+    return this.#version + (this.#source.count - this.#initialCount);
   }
 
   /** True when nothing has been mutated (the fast path of listings). */
@@ -57,7 +65,7 @@ export class Collection {
 
   /** True when record `id` exists. */
   has(id: number): boolean {
-    if (!Number.isInteger(id) || id < 1 || id > this.#maxId) return false;
+    if (!Number.isInteger(id) || id < 1 || id > this.maxId) return false;
     const over = this.#overlay.get(id);
     return over !== null && (over !== undefined || id <= this.#source.count);
   }
@@ -93,7 +101,7 @@ export class Collection {
 
   /** Adds a record under the next id; `build` receives that id. */
   create(build: (id: number) => JsonRecord): JsonRecord {
-    const id = ++this.#maxId;
+    const id = (this.#maxId = this.maxId + 1);
     const record = build(id);
     this.#overlay.set(id, record);
     this.#version++;

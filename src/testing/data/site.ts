@@ -13,7 +13,7 @@ import { createUsers } from '../resources/users.js';
 import { CursorCodec } from './cursor.js';
 import { hash3, Salt } from './hash.js';
 import type { ListableCollection } from './list-reply.js';
-import { createTimeline, type Timeline } from './timeline.js';
+import { createTimeline, type Timeline, type TimelinePlacement } from './timeline.js';
 
 /** Spacing in ms of uniformly laid out action logs (and of the records of other time-ranged lists). */
 export const ACTION_LOG_STEP_MS = 5_000;
@@ -40,7 +40,11 @@ export interface Site {
   readonly sessions: Map<string, number>;
   /** Secret that keys cursor checksums and URL signatures. */
   readonly secret: number;
-  /** When derived records happened: action logs, history, and the other lists that accept a `created_at` range (`listSize` records each). */
+  /**
+   * When derived records happened: action logs, history, and the other lists that accept a
+   * `created_at` range (`listSize` records each). With `logRate` their counts follow the
+   * clock, and so do the collections derived from them.
+   */
   readonly timelines: { readonly actionLogs: Timeline; readonly history: Timeline; readonly lists: Timeline };
 }
 
@@ -53,6 +57,12 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  */
 export function buildSite(options: ResolvedOptions): Site {
   const secret = hash3(options.seed, Salt.cursor, 0);
+  const placement: TimelinePlacement = {
+    until: options.logsUntil,
+    rate: options.logRate,
+    clock: options.now,
+    ...(options.logRate ? { startedAt: options.now() } : {}),
+  };
   const site = {
     options,
     secret,
@@ -63,9 +73,9 @@ export function buildSite(options: ResolvedOptions): Site {
     extraKeys: new Map(),
     sessions: new Map(),
     timelines: {
-      actionLogs: createTimeline(options.actionLogs, ACTION_LOG_STEP_MS, options.actionLogTimes),
-      history: createTimeline(options.history, HISTORY_STEP_MS, options.historyTimes),
-      lists: createTimeline(options.listSize, ACTION_LOG_STEP_MS, options.actionLogTimes),
+      actionLogs: createTimeline(options.actionLogs, ACTION_LOG_STEP_MS, options.actionLogTimes, placement),
+      history: createTimeline(options.history, HISTORY_STEP_MS, options.historyTimes, placement),
+      lists: createTimeline(options.listSize, ACTION_LOG_STEP_MS, options.actionLogTimes, placement),
     },
   } as Partial<Mutable<Site>>;
   const full = site as Mutable<Site>;

@@ -29,7 +29,7 @@ function jsonValue(value: unknown): string {
  * serialised once, so a record costs a few string concatenations.
  */
 export class TemplateSource implements RecordSource {
-  readonly count: number;
+  readonly #count: number | (() => number);
   readonly #example: JsonRecord;
   readonly #derive: Record<string, FieldDeriver>;
   readonly #virtual: Record<string, FieldDeriver>;
@@ -40,13 +40,14 @@ export class TemplateSource implements RecordSource {
   readonly #literalBytes: Uint8Array[];
 
   /**
-   * @param count Number of records (ids 1..count).
+   * @param count Number of records (ids 1..count), or a function that reads it (a log that
+   *   grows with the clock: the function must never return less than before).
    * @param example The record whose shape and constant values every record shares.
    * @param derive Fields computed per id.
    * @param virtual Fields that filters can read but that are not part of the JSON (e.g. a log record's folder).
    */
-  constructor(count: number, example: JsonRecord, derive: Record<string, FieldDeriver>, virtual: Record<string, FieldDeriver> = {}) {
-    this.count = count;
+  constructor(count: number | (() => number), example: JsonRecord, derive: Record<string, FieldDeriver>, virtual: Record<string, FieldDeriver> = {}) {
+    this.#count = count;
     this.#example = example;
     this.#derive = derive;
     this.#virtual = virtual;
@@ -65,6 +66,12 @@ export class TemplateSource implements RecordSource {
     });
     this.#literals.push(`${literal}}`);
     this.#literalBytes = this.#literals.map((text) => encoder.encode(text));
+  }
+
+  /** How many records there are (ids 1..count), at this moment for a growing source. */
+  get count(): number {
+    const count = this.#count;
+    return typeof count === 'number' ? count : count();
   }
 
   /** The JSON text of record `id`. */

@@ -5,19 +5,21 @@ import type { Site } from '../data/site.js';
 import { modelExample } from '../data/spec-facts.js';
 import { TemplateSource } from '../data/template.js';
 import { isoSeconds } from '../data/time.js';
+import { countOf } from '../data/timeline.js';
 import type { RouteDef } from '../server/routing.js';
 import { eventBits, folderOf, ipOf } from './history.js';
 
 /**
  * Action log records: `created_at` never decreases as the (internal) id grows (see
  * `site.timelines.actionLogs`), so a `created_at` range is answered by binary search;
- * filters on folder, path, user, time.
+ * filters on folder, path, user, time. With `logRate`, records keep arriving: the count
+ * follows the timeline (and so the clock).
  */
 export function createActionLogs(site: Site): ListableCollection {
   const bits = eventBits(site, Salt.actionLog);
   const moves = (id: number) => bits(id).action === 'move' || bits(id).action === 'copy';
   const timeline = site.timelines.actionLogs;
-  const source = new TemplateSource(site.options.actionLogs, modelExample('ActionLog'), {
+  const source = new TemplateSource(countOf(timeline), modelExample('ActionLog'), {
     action: (id) => bits(id).action,
     created_at: (id) => isoSeconds(timeline.timeOf(id)),
     destination: (id) => (moves(id) ? `${bits(id).path}.${bits(id).action === 'move' ? 'moved' : 'copy'}` : null),

@@ -3,6 +3,7 @@ import type { Site } from '../data/site.js';
 import { operationExample, operationId, operations, rangeFilterFields, type ApiOperationInfo } from '../data/spec-facts.js';
 import { TemplateSource } from '../data/template.js';
 import { isoSeconds } from '../data/time.js';
+import { countOf } from '../data/timeline.js';
 import { emptyReply, jsonReply } from '../server/reply.js';
 import type { RouteDef } from '../server/routing.js';
 
@@ -26,18 +27,17 @@ function statusOf(op: ApiOperationInfo, example: unknown): number {
  * events...) derives `created_at` from `site.timelines.lists` (the `actionLogTimes`
  * layout, non-decreasing in the id) and answers the range by binary search (a range on
  * another field compares with the example's value); its other filters and sorts are ignored.
+ * With `logRate` such a list grows as the timeline does; the others keep `listSize`.
  */
 function exampleList(site: Site, op: ApiOperationInfo): ListableCollection {
   const example = (operationExample(op) ?? {}) as Record<string, unknown>;
   const derive: Record<string, (id: number) => unknown> = 'id' in example ? { id: (id) => id } : {};
   const filterFields = rangeFilterFields(op, 'created_at');
   const timed = Object.keys(filterFields).length > 0;
-  if (timed) {
-    const timeline = site.timelines.lists;
-    derive['created_at'] = (id) => isoSeconds(timeline.timeOf(id));
-  }
+  const timeline = site.timelines.lists;
+  if (timed) derive['created_at'] = (id) => isoSeconds(timeline.timeOf(id));
   return listable(
-    new TemplateSource(site.options.listSize, example, derive),
+    new TemplateSource(timed ? countOf(timeline) : site.options.listSize, example, derive),
     { perPageMax: op.perPageMax ?? 10_000, ...(timed ? { filterFields } : {}) },
     {},
     timed ? ['created_at'] : [],

@@ -7,6 +7,7 @@ import { modelExample } from '../data/spec-facts.js';
 import { TemplateSource } from '../data/template.js';
 import type { FilterClause } from '../data/list-query.js';
 import { isoSeconds } from '../data/time.js';
+import { countOf } from '../data/timeline.js';
 import { fail } from '../server/errors.js';
 import { stringParam, type Params } from '../server/params.js';
 import type { RouteDef } from '../server/routing.js';
@@ -63,7 +64,10 @@ export function folderOf(path: string): string {
   return slash < 0 ? '' : path.slice(0, slash);
 }
 
-/** History records (`Action`): increasing ids and `when`, users, files of the derived tree. */
+/**
+ * History records (`Action`): increasing ids and `when`, users, files of the derived tree;
+ * with `logRate`, new ones keep arriving (the count follows `site.timelines.history`).
+ */
 export function createHistory(site: Site): ListableCollection {
   const bits = eventBits(site, Salt.history);
   const username = (id: number) => {
@@ -73,7 +77,7 @@ export function createHistory(site: Site): ListableCollection {
   const moves = (id: number) => bits(id).action === 'move' || bits(id).action === 'copy';
   const timeline = site.timelines.history;
   const when = (id: number) => isoSeconds(timeline.timeOf(id));
-  const source = new TemplateSource(site.options.history, modelExample('Action'), {
+  const source = new TemplateSource(countOf(timeline), modelExample('Action'), {
     id: (id) => id,
     path: (id) => bits(id).path,
     when,
