@@ -6,6 +6,7 @@ import { apiDoc } from './docs.js';
 import { errorTypesModule } from './errors.js';
 import { examplesModule } from './examples.js';
 import { manifestModule } from './manifest.js';
+import { modelFieldsModule } from './model-fields.js';
 import { modelModules, modelsIndex } from './models.js';
 import { generatedIndexModule, namespacesModule } from './namespaces.js';
 import { operationSpecsModule } from './operation-specs.js';
@@ -26,6 +27,7 @@ export function generate(spec: Spec): Map<string, string> {
     ['src/generated/namespaces.ts', namespacesModule(spec)],
     ['src/generated/index.ts', generatedIndexModule(spec)],
     ['src/generated/manifest.ts', manifestModule(spec)],
+    ['src/generated/model-fields.ts', modelFieldsModule(spec)],
     ['src/generated/operation-specs.ts', operationSpecsModule(spec)],
     ['src/generated/examples.ts', examplesModule(spec)],
     ['src/generated/error-types.ts', errorTypesModule(spec)],
