@@ -1,6 +1,6 @@
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { isProcessAlive } from './process-alive.js';
+import { isProcessAlive } from '../../lock/node/lock-file.js';
 
 /**
  * Replaces `path` with `text` atomically: writes a temporary file beside it, fsyncs it and
