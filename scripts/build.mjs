@@ -23,6 +23,7 @@ export const ENTRIES = [
   'extend',
   'schemas',
   'testing/index',
+  'sync/index',
   'cli/main',
   'download/node/download-to-file',
   'upload/node/file-source',

@@ -49,6 +49,7 @@ export {
   IntegrityError,
   LocalFileChangedError,
   UnsafePathError,
+  SyncError,
   isFilesError,
 } from './errors/index.js';
 export type {
@@ -62,6 +63,7 @@ export type {
   ResponseTooLargeErrorOptions,
   UnsafePathReason,
   UnsafePathErrorOptions,
+  SyncErrorReason,
 } from './errors/index.js';
 export type { ErrorFamily, KnownErrorType } from './generated/error-types.js';
 

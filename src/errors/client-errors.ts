@@ -381,3 +381,28 @@ export class UnsafePathError extends FilesError {
     if (options.link !== undefined) this.link = options.link;
   }
 }
+
+/**
+ * Why a sync (`files-stream/sync`) cannot go on, before or while it writes:
+ * - `driver-missing`: the destination's driver package is not installed (the message names it);
+ * - `destination`: the destination cannot be opened or written (a missing folder, a file that
+ *   is not a database, no permission);
+ * - `in-use`: another sync holds the destination or the table;
+ * - `state-mismatch`: the table holds another sync (another operation, parameters or mode);
+ * - `schema-conflict`: a column of the table has another type than the records need.
+ */
+export type SyncErrorReason = 'driver-missing' | 'destination' | 'in-use' | 'state-mismatch' | 'schema-conflict';
+
+/**
+ * A sync into a database or files cannot go on (see {@link SyncErrorReason}). Thrown before
+ * anything of the run is committed when it can be told then; what earlier batches committed
+ * stays, with their position, and a rerun continues from there.
+ */
+export class SyncError extends FilesError {
+  override name = 'SyncError';
+  readonly reason: SyncErrorReason;
+  constructor(reason: SyncErrorReason, message: string, options?: FilesErrorOptions) {
+    super(message, options);
+    this.reason = reason;
+  }
+}

@@ -30,6 +30,7 @@ describe('public surface', () => {
       'ResponseValidationError',
       'ServiceUnavailableError',
       'SiteConfigurationError',
+      'SyncError',
       'TimeoutError',
       'UnsafePathError',
       'VERSION',
