@@ -60,6 +60,18 @@ export function parallelOption(value: string): number {
   return n;
 }
 
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * Commander parser of a duration (`--lag`): a number and a unit, `ms`, `s`, `m`, `h` or `d`
+ * (`90s`, `5m`, `1h`), or a plain number of seconds; as milliseconds.
+ */
+export function durationOption(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/i.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`expected a duration such as 60s, 5m or 1h (a plain number is seconds), got "${value}"`);
+  return Math.round(Number(m[1]) * DURATION_UNITS[(m[2] ?? 's').toLowerCase()]!);
+}
+
 /**
  * Reads an ISO 8601 instant: a date (`2024-05-01`, midnight UTC) or a date-time
  * (`2024-05-01T12:00:00Z`, `2024-05-01T14:00+02:00`; fractions of a second allowed), as epoch

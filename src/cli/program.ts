@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { downloadCommand } from './commands/download.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
+import { syncCommand } from './commands/sync.js';
 import { lsCommand } from './commands/ls.js';
 import { operationsCommand } from './commands/operations.js';
 import { uploadCommand } from './commands/upload.js';
@@ -44,6 +45,7 @@ export function buildProgram(io: CliIo, messages: MessageWriter = createMessageW
     );
   for (const command of [
     exportCommand(io, messages),
+    syncCommand(io, messages),
     lsCommand(io, messages),
     downloadCommand(io, messages),
     uploadCommand(io, messages),

@@ -1,5 +1,5 @@
 import { FilesApiError } from '../../index.js';
-import { NetworkError, ProxyAuthenticationError, TimeoutError } from '../../index.js';
+import { NetworkError, ProxyAuthenticationError, SyncError, TimeoutError } from '../../index.js';
 
 const FAMILY_HINTS: Readonly<Record<string, string>> = {
   'not-authenticated': 'check FILESCOM_API_KEY and FILESCOM_BASE_URL (or --api-key / --base-url)',
@@ -12,12 +12,21 @@ const FAMILY_HINTS: Readonly<Record<string, string>> = {
   'site-configuration': 'the site is configured to refuse this (e.g. IP allow list, disabled API): check the site settings',
 };
 
+const SYNC_HINTS: Readonly<Record<SyncError['reason'], string | undefined>> = {
+  'driver-missing': 'install the driver next to files-stream (npm install @duckdb/node-api), then rerun',
+  destination: 'check --to: its folder must exist and be writable, and a file there must be a database of that kind',
+  'in-use': 'rerun when the other sync is done, or with --wait to wait for it',
+  'state-mismatch': undefined,
+  'schema-conflict': undefined,
+};
+
 /** A one-line hint for an error, or `undefined` when there is nothing useful to add. */
 export function hintFor(err: unknown): string | undefined {
   if (err instanceof FilesApiError) {
     const family = err.type?.split('/')[0] ?? familyOfStatus(err.status);
     return family ? FAMILY_HINTS[family] : undefined;
   }
+  if (err instanceof SyncError) return SYNC_HINTS[err.reason];
   if (err instanceof TimeoutError) return 'the server did not answer in time: check FILESCOM_BASE_URL and the network, or rerun';
   if (err instanceof ProxyAuthenticationError) {
     return 'the proxy refused the request for lack of valid credentials: set them in the proxy URL, e.g. HTTPS_PROXY=http://user:pass@host:port (user and password percent-encoded)';

@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { FilesApiError } from '../../index.js';
-import { ConfigurationError, InvalidParameterError } from '../../index.js';
+import { ConfigurationError, InvalidParameterError, SyncError } from '../../index.js';
 import { CheckpointError } from '../checkpoint/checkpoint-error.js';
 import { ExitCode, type ExitCodeValue } from '../exit-code.js';
 import { hintFor } from './hint.js';
@@ -17,15 +17,21 @@ export interface ErrorReport {
 
 /**
  * Describes a failure for stderr. Usage problems (our `UsageError`, the client's
- * `InvalidParameterError` and `ConfigurationError`) and unusable checkpoints
- * (`CheckpointError`) exit 2; a command stopped by a signal (`InterruptedError`) exits 130
+ * `InvalidParameterError` and `ConfigurationError`), unusable checkpoints (`CheckpointError`)
+ * and a sync the destination refuses (`SyncError`: another sync's table, a column of another
+ * type, a destination in use) exit 2; a command stopped by a signal (`InterruptedError`) exits 130
  * (SIGINT) or 143 (SIGTERM); anything else exits 1. The secrets are removed from every
  * line, whatever the message says (before its line breaks are joined, so a secret holding
  * one is still found). The CLI prints the lines through its message writer, which also
  * escapes control characters.
  */
 export function reportError(err: unknown, secrets: readonly (string | undefined)[]): ErrorReport {
-  const usage = err instanceof UsageError || err instanceof InvalidParameterError || err instanceof ConfigurationError || err instanceof CheckpointError;
+  const usage =
+    err instanceof UsageError ||
+    err instanceof InvalidParameterError ||
+    err instanceof ConfigurationError ||
+    err instanceof CheckpointError ||
+    (err instanceof SyncError && (err.reason === 'state-mismatch' || err.reason === 'schema-conflict' || err.reason === 'in-use'));
   const lines = [`error: ${oneLine(redact(err instanceof Error ? err.message : String(err), secrets))}`];
   if (err instanceof FilesApiError) lines.push(`type: ${err.type ?? 'unknown'} (HTTP ${err.status})`);
   const hint = err instanceof ConfigurationError && err.option === 'apiKey'

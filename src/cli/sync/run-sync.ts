@@ -1,0 +1,118 @@
+import type { FilesClient } from '../../index.js';
+import { duckdb, parquet, sync, type Destination, type SyncResult, type SyncState } from '../../sync/index.js';
+import type { SyncCommandOptions } from '../commands/sync.js';
+import { InterruptedError } from '../errors/interrupted.js';
+import { UsageError } from '../errors/usage-error.js';
+import { isoOf } from '../export/time-range.js';
+import type { CliIo } from '../io.js';
+import { buildListParams, buildPathArgs } from '../operations/build-params.js';
+import { resolveExportable } from '../operations/resolve-exportable.js';
+import type { MessageWriter } from '../output/messages.js';
+import { createProgress } from '../progress/progress.js';
+import { retriesPhrase, type RetryCounter } from '../retries.js';
+
+/** What `runSync` needs of the command. */
+export interface SyncIo {
+  readonly io: CliIo;
+  readonly messages: MessageWriter;
+  readonly quiet: boolean;
+  readonly progress: boolean;
+  readonly retries: RetryCounter;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The destination `--to` names: `duckdb:<file>` or a path ending in `.duckdb`, `parquet:<dir>`.
+ *
+ * @throws UsageError for anything else (naming the forms it takes).
+ */
+export function destinationOf(to: string): Destination {
+  if (to.startsWith('duckdb:') && to.length > 'duckdb:'.length) return duckdb(to.slice('duckdb:'.length));
+  if (/\.duckdb$/i.test(to) && !to.includes('://')) return duckdb(to);
+  if (to.startsWith('parquet:') && to.length > 'parquet:'.length) return parquet(to.slice('parquet:'.length));
+  if (/^postgres(ql)?:/i.test(to)) throw new UsageError('--to postgres: is not available yet: sync into duckdb:<file> or parquet:<dir>');
+  throw new UsageError(`--to ${JSON.stringify(to)} is not a destination: use duckdb:<file> (or a path ending in .duckdb), or parquet:<dir>`);
+}
+
+/** Runs `files-stream sync`: the sync, a progress line on stderr, then its summary. */
+export async function runSync(client: FilesClient, name: string, rawPathArgs: readonly string[], options: SyncCommandOptions, context: SyncIo): Promise<SyncResult> {
+  const { info, spec } = resolveExportable(name);
+  const destination = destinationOf(options.to!);
+  const params = buildListParams(spec, { filter: options.filter, filterPrefix: options.filterPrefix, param: options.param });
+  const pathArgs = buildPathArgs(spec, rawPathArgs);
+  const progress = createProgress({ stream: context.io.stderr, enabled: context.progress, label: context.messages.clean(`${info.namespace}.${info.method}`) });
+  const started = performance.now();
+  let committed = 0;
+  let pages = 0;
+  const stats = () => {
+    const elapsedMs = performance.now() - started;
+    return { records: committed, pages, elapsedMs, firstRecordMs: undefined, recordsPerSecond: elapsedMs > 0 ? (committed * 1000) / elapsedMs : 0 };
+  };
+  try {
+    const result = await sync(client, `${info.namespace}.${info.method}`, destination, {
+      ...(options.table ? { table: options.table } : {}),
+      ...(options.mode ? { mode: options.mode } : {}),
+      pathArgs,
+      params,
+      ...(options.since === undefined ? {} : { since: options.since }),
+      ...(options.until === undefined ? {} : { until: options.until }),
+      ...(options.lag === undefined ? {} : { lagMs: options.lag }),
+      ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
+      ...(options.perPage === undefined ? {} : { perPage: Math.min(options.perPage, info.perPageMax ?? options.perPage) }),
+      fullRefresh: Boolean(options.fullRefresh),
+      keepDeleted: Boolean(options.keepDeleted),
+      wait: Boolean(options.wait),
+      ...(options.batchRows === undefined ? {} : { batchRows: options.batchRows }),
+      ...(context.signal ? { signal: context.signal } : {}),
+      onProgress: (p) => {
+        committed = p.rows;
+        pages = p.pages;
+        progress.update(stats());
+      },
+    });
+    progress.stop(stats());
+    if (!context.quiet) context.messages.line(summary(result, destination, context.retries.count));
+    return result;
+  } catch (error) {
+    progress.stop();
+    if (error instanceof InterruptedError) {
+      throw new InterruptedError(error.signal, `sync interrupted by ${error.signal}: ${committed} rows committed with their position, no request sent after it`, 'rerun the same command to continue where it stopped');
+    }
+    throw error;
+  }
+}
+
+function summary(result: SyncResult, destination: Destination, retries: number): string {
+  const seconds = (result.elapsedMs / 1000).toFixed(2);
+  const where = `${destination.description} table ${result.table}`;
+  if (result.mode === 'append') {
+    const ranges = result.ranges.map((r) => `${isoOf(r.since)}..${isoOf(r.until)}${r.resumed ? ' (resumed)' : ''}`).join(', ');
+    const upTo = result.highWater === undefined ? '' : `; complete up to ${isoOf(result.highWater)}`;
+    return `${result.operation}${ranges ? ` created ${ranges}` : ': nothing new'}: ${result.appended} rows appended to ${where}${upTo} (${result.pages} pages in ${seconds}s${retriesPhrase(retries)})`;
+  }
+  const changes = result.mode === 'merge' ? `${result.inserted} inserted, ${result.updated} updated, ${result.deleted} deleted` : `${result.inserted} rows`;
+  return `${result.operation}: ${result.mode} into ${where}: ${changes} (${result.pages} pages in ${seconds}s${retriesPhrase(retries)})`;
+}
+
+/** `sync --status`: one line per synced table of the destination. */
+export async function printStatus(to: string, io: CliIo, messages: MessageWriter): Promise<void> {
+  const destination = destinationOf(to);
+  const session = await destination.open();
+  let states: SyncState[];
+  try {
+    states = await session.listStates();
+  } finally {
+    await session.close();
+  }
+  if (states.length === 0) {
+    messages.line(`${destination.description}: no synced table`);
+    return;
+  }
+  for (const state of states) {
+    const args = state.pathArgs.length ? ` ${state.pathArgs.map(String).join(' ')}` : '';
+    const where = state.mode === 'append'
+      ? `${state.highWater === undefined ? 'nothing complete yet' : `complete up to ${isoOf(state.highWater)}`}${state.run ? `, a run of ${isoOf(state.run.since)}..${isoOf(state.run.until)} to finish` : ''}`
+      : 'last complete run';
+    io.stdout.write(`${messages.clean(state.table)}\t${state.mode}\t${messages.clean(state.operation + args)}\t${state.rows} rows\t${where}\tat ${state.updatedAt}\n`);
+  }
+}
