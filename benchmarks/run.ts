@@ -22,7 +22,7 @@ const option = (name: string) => argv[argv.indexOf(name) + 1];
 const quick = flag('--quick');
 const RUNS = Number(flag('--runs') ? option('--runs') : quick ? 1 : 3);
 const SIZES = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
-const ONLY = new Set((flag('--only') ? option('--only')! : 'import,listing,operators,prefetch,tree,partition').split(','));
+const ONLY = new Set((flag('--only') ? option('--only')! : 'import,listing,operators,prefetch,tree,partition,sync').split(','));
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 
 // Contenders load files-stream as npm installs it: the built `dist/`.
@@ -178,6 +178,43 @@ if (ONLY.has('partition')) {
   }
 }
 
+// ---------------------------------------------------------------- sync
+// `files-stream sync` of 1,000,000 action logs at 50 ms latency, --parallel 8, into DuckDB and
+// Parquet, beside the NDJSON export of the same range (the baseline) and the two-step a user
+// writes today (that export, then DuckDB's read_json); then 1,000,000 users merged into an
+// existing table.
+type SyncRow = { what: string; records: number; ms: number | null; peakRssMB: number | null; cpuMs: number | null; failure?: string };
+const syncRows: SyncRow[] = [];
+if (ONLY.has('sync')) {
+  const since = '2024-01-01T00:00:00Z';
+  const until = new Date(Date.parse(since) + (LOG_RECORDS + 1) * 5_000).toISOString();
+  type SyncResult = { what: string; records: number; ms: number; peakRssMB: number; cpuMs: number };
+  const logsEmu = await startEmulator({ actionLogs: LOG_RECORDS, seed: 7, faults: { latencyMs: 50 } });
+  const contenders = ['export', 'duckdb', 'parquet', 'two-step'];
+  const summaries = new Map<string, Summary<SyncResult>>(contenders.map((c) => [c, { runs: [] }]));
+  for (let run = 0; run < RUNS; run++) {
+    for (const what of contenders) {
+      const s = summaries.get(what)!;
+      if (s.failure) continue;
+      log(`sync ${what} ${LOG_RECORDS} run ${run + 1}/${RUNS}`);
+      const r = await runChild<SyncResult>('contenders/sync.ts', { BENCH_BASE_URL: logsEmu.baseUrl, BENCH_API_KEY: logsEmu.apiKey, BENCH_RECORDS: String(LOG_RECORDS), BENCH_PER_PAGE: '1000', BENCH_SINCE: since, BENCH_UNTIL: until, BENCH_PARALLEL: '8', BENCH_SYNC: what }, { timeoutMs: 900_000 });
+      if (r.ok) s.runs.push(r.result);
+      else s.failure = r.failure;
+    }
+  }
+  await logsEmu.stop();
+  for (const what of contenders) {
+    const s = summaries.get(what)!;
+    syncRows.push({ what, records: LOG_RECORDS, ms: med(s, 'ms'), peakRssMB: med(s, 'peakRssMB'), cpuMs: med(s, 'cpuMs'), failure: s.failure });
+  }
+  const users = quick ? 100_000 : 1_000_000;
+  const usersEmu = await startEmulator({ users, seed: 7 });
+  log(`sync merge ${users} users`);
+  const merged = await repeatChild<SyncResult>('contenders/sync.ts', { BENCH_BASE_URL: usersEmu.baseUrl, BENCH_API_KEY: usersEmu.apiKey, BENCH_RECORDS: String(users), BENCH_PER_PAGE: '1000', BENCH_SYNC: 'merge' }, { timeoutMs: 900_000 }, Math.min(RUNS, 2));
+  await usersEmu.stop();
+  syncRows.push({ what: 'merge', records: users, ms: med(merged, 'ms'), peakRssMB: med(merged, 'peakRssMB'), cpuMs: med(merged, 'cpuMs'), failure: merged.failure });
+}
+
 // ---------------------------------------------------------------- targets
 const row = (size: number, id: string) => listing.find((r) => r.size === size && r.contender === id);
 type Target = { target: string; measured: string; pass: boolean | null };
@@ -226,6 +263,22 @@ const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'PA
     const base = seqLimited?.ms ?? seq!.ms!;
     targets.push({ target: 'Under a server limit of 4 concurrent requests: at least 3.5x, no failure', measured: p8limited.ms ? `${ratio(base, p8limited.ms)}x, ${p8limited.rateLimited} × 429 answered` : `**${p8limited.failure}**`, pass: p8limited.ms !== null && base >= 3.5 * p8limited.ms });
   }
+  const syncOf = (what: string) => syncRows.find((r) => r.what === what);
+  const exported = syncOf('export');
+  for (const [what, name, limit] of [['duckdb', 'DuckDB', 1.25], ['parquet', 'Parquet', 1.25]] as const) {
+    const row = syncOf(what);
+    if (!exported?.ms || !exported.peakRssMB || !row) continue;
+    targets.push({
+      target: `\`sync\` of ${LOG_RECORDS.toLocaleString('en')} action logs into ${name} at 50 ms latency, --parallel 8: within ${limit}x the wall time of \`export --format ndjson --out\``,
+      measured: row.ms ? `${ratio(row.ms, exported.ms)}x (${row.ms} ms vs ${exported.ms} ms)` : `**${row.failure}**`,
+      pass: row.ms !== null && row.ms <= limit * exported.ms,
+    });
+    targets.push({
+      target: `\`sync\` into ${name}: peak RSS within the export's + 64 MB`,
+      measured: row.peakRssMB ? `${row.peakRssMB} MB vs ${exported.peakRssMB} MB (+${row.peakRssMB - exported.peakRssMB} MB)` : '—',
+      pass: row.peakRssMB !== null && row.peakRssMB - exported.peakRssMB <= 64,
+    });
+  }
   const hand = operators.find((o) => o.mode === 'hand')?.ms;
   const fs = operators.find((o) => o.mode === 'files-stream')?.ms;
   if (hand && fs) targets.push({ target: `filter + map + take + batch over ${OPS_SIZE.toLocaleString('en')} records: under 1.3x a hand-written loop`, measured: `${ratio(fs, hand)}x (over the emulator)`, pass: fs < 1.3 * hand });
@@ -235,7 +288,7 @@ const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'PA
 }
 
 // ---------------------------------------------------------------- report
-const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGB: Math.round(totalmem() / 2 ** 30), runs: RUNS, quick, importTimes, listing, operators, inMemory, prefetch, tree, partition, targets };
+const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGB: Math.round(totalmem() / 2 ** 30), runs: RUNS, quick, importTimes, listing, operators, inMemory, prefetch, tree, partition, sync: syncRows, targets };
 writeFileSync(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 const label = Object.fromEntries(listingContenders.map((c) => [c.id, c.label]));
@@ -306,6 +359,18 @@ const md: string[] = [
     const base = partition.find((q) => q.parallel === 0 && q.maxConcurrent === p.maxConcurrent)?.ms ?? partition.find((q) => q.parallel === 0)?.ms;
     const name = p.parallel === 0 ? 'one cursor chain' : `--parallel ${p.parallel}`;
     return `| ${name} | ${p.maxConcurrent ?? '—'} | ${p.failure ? `**${p.failure}**` : cell(p.ms, ' ms')} | ${p.ms && base ? `${ratio(base, p.ms)}x` : '—'} | ${cell(p.peakRssMB, ' MB')} | ${cell(p.requests)} | ${cell(p.rateLimited)} |`;
+  }),
+  '',
+  `## Sync into databases: ${LOG_RECORDS.toLocaleString('en')} action logs, 50 ms latency per request, --parallel 8`,
+  '',
+  'The built CLI in a process of its own (`contenders/sync.ts`; median of the interleaved runs; peak RSS and CPU time are those of that process): the NDJSON export of the range (the baseline), `sync` into a DuckDB file and into Parquet files, and the two-step a user writes without `sync` (that export, then DuckDB\'s `read_json` into a table, timed end to end). Then users merged into an existing DuckDB table (the second of two runs).',
+  '',
+  '| run | rows | wall time | vs export | rows/s | peak RSS | CPU |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+  ...syncRows.map((r) => {
+    const base = syncRows.find((q) => q.what === 'export')?.ms;
+    const name = { export: '`export --out` (NDJSON)', duckdb: '`sync --to x.duckdb`', parquet: '`sync --to parquet:dir`', 'two-step': 'export, then `read_json` into DuckDB', merge: '`sync users` (merge into an existing table)' }[r.what] ?? r.what;
+    return `| ${name} | ${r.records.toLocaleString('en')} | ${r.failure ? `**${r.failure}**` : cell(r.ms, ' ms')} | ${r.ms && base && r.what !== 'merge' ? `${ratio(r.ms, base)}x` : '—'} | ${r.ms ? Math.round((r.records * 1000) / r.ms).toLocaleString('en') : '—'} | ${cell(r.peakRssMB, ' MB')} | ${cell(r.cpuMs, ' ms')} |`;
   }),
   '',
   `## Tree walk: ${TREE_FILES.toLocaleString('en')} files, 20 ms latency per request`,

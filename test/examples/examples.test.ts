@@ -14,7 +14,8 @@ let site: TestEmulator;
 let dir: TempDir;
 
 beforeAll(async () => {
-  site = await startEmulator({ seed: 7, users: USERS, files: FILES });
+  // Logs that end now: the nightly sync's 30 days hold some of them.
+  site = await startEmulator({ seed: 7, users: USERS, files: FILES, actionLogs: 5000, logsUntil: 'now' });
   dir = await tempDir('files-stream-examples-');
 });
 afterAll(async () => {
@@ -39,6 +40,27 @@ describe('examples', () => {
     expect(ids).toEqual(Array.from({ length: USERS }, (_, i) => i + 1));
     const third = await runExample('export-with-resume.ts', ['--out', out]);
     expect(third.stdout).toMatch(/already complete: 2600 users/);
+  });
+
+  it('nightly-sync.ts: action logs of the last 30 days and every user into DuckDB; the next run adds nothing new', async () => {
+    const file = join(dir.path, 'nightly.duckdb');
+    const t = site.emulator.timeline('actionLogs');
+    const before = Date.now();
+    const first = await runExample('nightly-sync.ts', [file]);
+    const after = Date.now();
+    expect(first.code, first.stderr).toBe(0);
+    const appended = Number(/action_logs: (\d+) rows appended/.exec(first.stdout)?.[1]);
+    const upTo = Date.parse(/complete up to (\S+)/.exec(first.stdout)![1]!);
+    // The run started 30 days back from its own clock, somewhere between `before` and `after`.
+    const days30 = 30 * 86_400_000;
+    expect(appended).toBeGreaterThanOrEqual(t.countBetween(after - days30 + 1000, upTo));
+    expect(appended).toBeLessThanOrEqual(t.countBetween(before - days30 - 1000, upTo));
+    expect(appended).toBeGreaterThan(0);
+    expect(first.stdout).toMatch(new RegExp(`users: ${USERS} inserted, 0 updated, 0 deleted`));
+    const second = await runExample('nightly-sync.ts', [file]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/action_logs: 0 rows appended/);
+    expect(second.stdout).toMatch(/users: 0 inserted, 0 updated, 0 deleted/);
   });
 
   it('etl-batches.ts: loads every user in batches of 500 across page boundaries', async () => {

@@ -17,6 +17,8 @@ export interface EmulatorChild {
 export interface EmulatorChildOptions {
   readonly users?: number;
   readonly files?: number;
+  /** Action logs, ending at the emulator's start (`--logs-until now`). Default: the emulator's 1,000, from 2024-01-01. */
+  readonly actionLogsUntilNow?: number;
   /** Give up when the child has not printed its URL after this many ms. Default 30,000. */
   readonly startTimeoutMs?: number;
 }
@@ -31,6 +33,7 @@ const BIN = fileURLToPath(new URL('../../../bin/files-stream.js', import.meta.ur
  */
 export async function startEmulatorChild(options: EmulatorChildOptions = {}): Promise<EmulatorChild> {
   const args = [BIN, 'emulator', '--port', '0', '--users', String(options.users ?? 100), '--files', String(options.files ?? 200)];
+  if (options.actionLogsUntilNow !== undefined) args.push('--action-logs', String(options.actionLogsUntilNow), '--logs-until', 'now');
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
