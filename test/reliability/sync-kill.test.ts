@@ -16,6 +16,8 @@ import { startSite, type Site } from './support/site.js';
 const LOGS = scaled(12_000, 100_000);
 const USERS = scaled(3_000, 20_000);
 const KILLS = scaled(4, 10);
+/** Records of the other lists (apps: replaced, its model has no id). */
+const APPS = scaled(3_000, 10_000);
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 let temp: TempDir;
@@ -26,6 +28,7 @@ beforeAll(async () => {
     seed: 41,
     users: USERS,
     actionLogs: LOGS,
+    listSize: APPS,
     actionLogTimes: { burst: { share: 0.5, width: 0.1 } },
     faults: { latencyMs: [3, 15], unavailable: 0.01, connectionReset: 0.01, retryAfter: 0 },
   });
@@ -99,6 +102,22 @@ describe(`sync into DuckDB, SIGKILL and rerun (${FORM} form)`, () => {
       const expected = (await client.users.list({ per_page: 1000 }).toArray()).map((u) => [u.id, u.name ?? null]);
       const rows = await query(file, `SELECT id::INTEGER AS id, name FROM users ORDER BY id`);
       expect(rows.map((r) => [r.id, r.name])).toEqual(expected);
+    },
+    timeoutMs(120_000, 900_000),
+  );
+
+  it(
+    'replace: SIGKILLed while staging: the table is the last complete snapshot or nothing, never a part; in the end the whole list',
+    async () => {
+      const file = join(temp.path, 'apps.duckdb');
+      const args = ['sync', 'apps', '--to', file, '--per-page', '100', '--batch-rows', '300'];
+      const counts: number[] = [];
+      await killAndFinish(args, 99, Math.floor(APPS / 100) - 5, async () => {
+        const [row] = await query(file, `SELECT count(*)::INTEGER AS n FROM apps`).catch(() => [{ n: 0 }]);
+        counts.push(Number(row!.n));
+      });
+      expect(counts.every((n) => n === 0 || n === APPS), JSON.stringify(counts)).toBe(true);
+      expect(await query(file, `SELECT count(*)::INTEGER AS n FROM apps`)).toEqual([{ n: APPS }]);
     },
     timeoutMs(120_000, 900_000),
   );

@@ -21,7 +21,9 @@ import { FORM, scaled, timeoutMs } from './support/scale.js';
 
 const LOGS = scaled(4_000, 20_000);
 const USERS = scaled(1_500, 6_000);
-const KILLS = scaled(12, 40);
+const KILLS = scaled(6, 40);
+/** Records of the other lists (apps: replaced, its model has no id). */
+const APPS = scaled(2_000, 6_000);
 
 /** The child: one sync, as the CLI would run it; `START` once it is under way, `COMMIT <rows>` after each commit, `DONE <result>` at the end. */
 const CHILD = `
@@ -44,7 +46,7 @@ beforeAll(async () => {
   script = join(temp.path, 'sync-child.mts');
   await writeFile(script, CHILD);
   // Latency: a run takes long enough to be killed at many points.
-  e = await startEmulator({ seed: 31, actionLogs: LOGS, users: USERS, actionLogTimes: { burst: { share: 0.5, width: 0.1 } }, faults: { latencyMs: [2, 12] } });
+  e = await startEmulator({ seed: 31, actionLogs: LOGS, users: USERS, listSize: APPS, actionLogTimes: { burst: { share: 0.5, width: 0.1 } }, faults: { latencyMs: [2, 12] } });
 });
 
 afterAll(async () => {
@@ -142,6 +144,27 @@ describe(`sync into Parquet files, killed and rerun (${FORM} form)`, () => {
       expect(last.code, last.stderr).toBe(0);
       expect(await keysIn(dir, LOG_KEY)).toEqual(expected);
       expect((await listTree(dir)).filter((p) => !/^action_logs\/(part-\d{6}(-[0-9TZ.]+-[0-9TZ.]+)?\.parquet)?$/.test(p))).toEqual([]);
+    },
+    timeoutMs(180_000),
+  );
+
+  it(
+    'replace: after every SIGKILL the table is the last snapshot or nothing, never a part or two; in the end the whole list',
+    async () => {
+      const dir = join(temp.path, 'apps');
+      const options = { perPage: 100, batchRows: 300 };
+      const random = seededRandom(3030);
+      const first = await runChild('apps', dir, options);
+      expect(first.code, first.stderr).toBe(0);
+      const counts: number[] = [];
+      for (let round = 0; round < KILLS; round++) {
+        await runChild('apps', dir, options, { commits: 0, delayMs: randomInt(random, 0, Math.ceil(first.syncMs)) });
+        counts.push(Number((await query(`SELECT count(*) AS n FROM read_parquet('${dir}/**/*.parquet', union_by_name = true)`))[0]!.n));
+      }
+      expect(counts.every((n) => n === APPS), JSON.stringify(counts)).toBe(true);
+      const last = await runChild('apps', dir, options);
+      expect(last.code, last.stderr).toBe(0);
+      expect(await listTree(dir)).toEqual(['apps/', 'apps/apps.parquet']);
     },
     timeoutMs(180_000),
   );
