@@ -8,7 +8,7 @@
  * await sync(createClient(), 'actionLogs', duckdb('logs.duckdb'), { since: '2026-01-01', parallel: 8 });
  */
 export { sync, syncSource, defaultTable, defaultMode } from './sync.js';
-export type { SyncOptions, SyncProgress, SyncResult, SyncSourceInfo } from './sync.js';
+export type { SyncListing, SyncOptions, SyncProgress, SyncResult, SyncSourceInfo } from './sync.js';
 export { duckdb } from './duckdb/duckdb-destination.js';
 export { parquet } from './parquet/parquet-destination.js';
 export type { ParquetOptions } from './parquet/parquet-destination.js';

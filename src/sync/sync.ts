@@ -16,6 +16,7 @@ import type { FilesClient, ListCallOptions, Paginated } from '../index.js';
 import { apiOperations, operationSpecs, timeRangeOf, type ApiOperationInfo, type OperationSpec } from '../extend.js';
 import { parseUtcTime } from '../core/time.js';
 import { InvalidParameterError, SyncError } from '../errors/client-errors.js';
+import { modelFields } from '../generated/model-fields.js';
 import { columnsOf, hasId, RecordBatch, type Column } from './columns.js';
 import { DELETED_AT_COLUMN, type Destination, type DestinationSession, type RunPosition, type SyncMode, type SyncState } from './destination.js';
 
@@ -87,7 +88,8 @@ export interface SyncResult {
 /** The list operation a sync reads, found by name. */
 export interface SyncSourceInfo {
   readonly info: ApiOperationInfo;
-  readonly spec: OperationSpec;
+  /** Its generated spec (not for a {@link SyncListing}). */
+  readonly spec?: OperationSpec;
   /** Its id, `namespace.method` (`actionLogs.list`). */
   readonly id: string;
   readonly model: string;
@@ -108,6 +110,28 @@ export function syncSource(name: string): SyncSourceInfo {
   }
   const spec = operationSpecs[id]!;
   return { info, spec, id, model: info.model, timeRanged: timeRangeOf(spec) !== undefined };
+}
+
+/**
+ * A listing of your own to sync (a `Paginated` a list call returned, with its filters, or any
+ * listing of records of one model), merged by `id` or replaced whole, run after run. Each run
+ * lists it from the start (a `Paginated` is re-iterable). Append is for operation names only:
+ * the sync opens their listing from its stored position.
+ */
+export interface SyncListing {
+  /** The listing. */
+  readonly listing: Paginated<unknown>;
+  /** The model of its records (`User`): the table's columns. */
+  readonly model: string;
+  /** What it is, for the state and as the default table name (`admins`). */
+  readonly name: string;
+}
+
+/** The source of a {@link SyncListing}. */
+function listingSource(given: SyncListing): SyncSourceInfo {
+  if (!modelFields[given.model]) throw new InvalidParameterError(given.name, 'model', `the spec has no model ${JSON.stringify(given.model)}`);
+  const info: ApiOperationInfo = { resource: given.model, sdkMethod: 'list', namespace: given.name, method: 'listing', httpMethod: 'GET', path: '', paginated: true, pathParams: [], model: given.model };
+  return { info, id: given.name, model: given.model, timeRanged: false };
 }
 
 /** The default table of an operation: `actionLogs.list` -> `action_logs`, `history.listForFolder` -> `history_folder`. */
@@ -131,18 +155,21 @@ const SECOND = 1000;
  * cannot be opened or is in use: a `SyncError`.
  *
  * @example await sync(files, 'actionLogs', duckdb('logs.duckdb'), { since: '2026-01-01', parallel: 8 });
+ * @example await sync(files, { listing: files.users.list({ filter: { site_admin: true } }), model: 'User', name: 'admins' }, duckdb('files.duckdb'));
  */
-export async function sync(client: FilesClient, operation: string, destination: Destination, options: SyncOptions = {}): Promise<SyncResult> {
+export async function sync(client: FilesClient, operation: string | SyncListing, destination: Destination, options: SyncOptions = {}): Promise<SyncResult> {
   const started = performance.now();
-  const source = syncSource(operation);
+  const given = typeof operation === 'string' ? undefined : operation;
+  const source = given ? listingSource(given) : syncSource(operation as string);
   const mode = options.mode ?? defaultMode(source);
   const bad = (parameter: string, message: string) => new InvalidParameterError(source.id, parameter, message);
+  if (mode === 'append' && given) throw bad('mode', 'append needs an operation name (the sync opens the listing from its stored position): sync a listing with merge or replace');
   if (mode === 'append' && !source.timeRanged) throw bad('mode', 'append needs a list with a created_at range (logs, history): use merge or replace');
   if (mode === 'merge' && !hasId(source.model)) throw bad('mode', `merge needs records with an id, and ${source.model} has none: use replace`);
   if (options.keepDeleted && mode !== 'merge') throw bad('keepDeleted', 'applies to merge only');
   const batchRows = options.batchRows ?? 50_000;
   if (!(Number.isInteger(batchRows) && batchRows >= 1)) throw bad('batchRows', 'must be an integer >= 1');
-  const table = options.table ?? defaultTable(source.info);
+  const table = options.table ?? (given ? given.name : defaultTable(source.info));
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(table) || table.startsWith('_files_stream')) {
     throw bad('table', 'must be letters, digits and _ (not starting with a digit or _files_stream), at most 63 characters');
   }
@@ -150,6 +177,7 @@ export async function sync(client: FilesClient, operation: string, destination: 
   const pathArgs = [...(options.pathArgs ?? [])];
   // The listing's arguments are checked now, before the destination is touched.
   const list = (listOptions: ListCallOptions): Paginated<unknown> => {
+    if (given) return given.listing; // re-iterable: each run lists it from the start
     const namespace = (client as unknown as Record<string, Record<string, (...args: unknown[]) => Paginated<unknown>>>)[source.info.namespace]!;
     const withPerPage = options.perPage === undefined ? params : { ...params, per_page: options.perPage };
     return namespace[source.info.method]!.call(namespace, ...pathArgs, withPerPage, { ...listOptions, ...(options.signal ? { signal: options.signal } : {}) });

@@ -202,6 +202,21 @@ describe('sync into DuckDB: merge (users) and replace', () => {
     expect(marked).toEqual([{ n: 120, deleted: 1 }]);
   });
 
+  it('a listing of your own (a filtered Paginated): merged by id, run after run; append refused for it', async () => {
+    const e = await site({ seed: 4, users: 60 });
+    const file = join(await tempDir(), 'admins.duckdb');
+    const admins = () => ({ listing: e.client.users.list({ filter: { site_admin: true } }), model: 'User', name: 'admins' });
+    const expected = await admins().listing.toArray();
+    expect(expected.length).toBeGreaterThan(0);
+    const first = await sync(e.client, admins(), duckdb(file));
+    expect({ table: first.table, mode: first.mode, inserted: first.inserted }).toEqual({ table: 'admins', mode: 'merge', inserted: expected.length });
+    await e.client.users.update(expected[0]!.id!, { site_admin: false });
+    expect(await sync(e.client, admins(), duckdb(file))).toMatchObject({ inserted: 0, updated: 0, deleted: 1 });
+    expect(await query(file, `SELECT count(*)::INTEGER AS n FROM admins`)).toEqual([{ n: expected.length - 1 }]);
+    await expect(sync(e.client, admins(), duckdb(file), { mode: 'append' })).rejects.toThrow(/append needs an operation name/);
+    await expect(sync(e.client, { ...admins(), model: 'Nope' }, duckdb(file))).rejects.toThrow(/no model "Nope"/);
+  });
+
   it('replace: a list whose model has no id is swapped in whole, run after run', async () => {
     const e = await site({ seed: 6 });
     const file = join((await tempDir()), 'apps.duckdb');
