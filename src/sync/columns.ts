@@ -228,11 +228,16 @@ export class RecordBatch {
     }
   }
 
-  /** Every record as a row of the batch's columns (see {@link rowsOf}). */
-  rows(): unknown[][] {
+  /** Every record of the batch, parsed (those that fit their columns first). */
+  records(): unknown[] {
     const decoder = new TextDecoder();
     const fitting = this.#runs.flatMap((run) => JSON.parse(`[${decoder.decode(run)}]`) as unknown[]);
-    return rowsOf([...fitting, ...this.#others], this.columns);
+    return [...fitting, ...this.#others];
+  }
+
+  /** Every record as a row of the batch's columns (see {@link rowsOf}). */
+  rows(): unknown[][] {
+    return rowsOf(this.records(), this.columns);
   }
 
   /**

@@ -30,7 +30,12 @@ export interface SyncState {
   /** Its list parameters (without the created_at range, `cursor` or `per_page`). */
   readonly params: Readonly<Record<string, unknown>>;
   readonly mode: SyncMode;
-  /** Append: every record created before this instant (epoch ms) is in the table. */
+  /**
+   * Append with `--shard K/N`: this state is of shard `index` (1 to `count`), which lists the
+   * UTC days whose number (days since 1970-01-01) modulo `count` is `index - 1`.
+   */
+  readonly shard?: Shard;
+  /** Append: every record created before this instant (epoch ms) is in the table (of its shard's days, for a shard). */
   readonly highWater?: number;
   /** Append: the run that was interrupted, to be finished first. */
   readonly run?: RunPosition;
@@ -38,6 +43,18 @@ export interface SyncState {
   readonly rows: number;
   /** When a run last committed (ISO 8601). */
   readonly updatedAt: string;
+}
+
+/** One of `count` parts of an append sync's range (see {@link SyncState.shard}). */
+export interface Shard {
+  /** 1 to `count`. */
+  readonly index: number;
+  readonly count: number;
+}
+
+/** The key of a state in its destination: the table, and `#K/N` for a shard's (`action_logs#2/4`). */
+export function stateKeyOf(state: { readonly table: string; readonly shard?: Shard | undefined }): string {
+  return state.shard ? `${state.table}#${state.shard.index}/${state.shard.count}` : state.table;
 }
 
 /** What a merge did to the table. */
@@ -49,18 +66,26 @@ export interface MergeCounts {
 
 /** A destination, opened for one sync run. */
 export interface DestinationSession {
-  /** The state of `table`, or `undefined` when it was never synced here. */
-  readState(table: string): Promise<SyncState | undefined>;
+  /**
+   * Takes the lock of a run of `key` (see {@link stateKeyOf}) until the session closes, where
+   * the destination locks by table rather than as a whole: another run of it waits (the
+   * `wait` of `open`) or is refused with a `SyncError` (`in-use`).
+   */
+  lockTable?(key: string): Promise<void>;
+  /** The state under `key` (see {@link stateKeyOf}), or `undefined` when it was never synced here. */
+  readState(key: string): Promise<SyncState | undefined>;
   /** Every table's state (for `sync --status`). */
   listStates(): Promise<SyncState[]>;
-  /** Removes `table`, its staging and its state (`--full-refresh`). */
+  /** Removes `table`, its staging and its states (its shards' too) (`--full-refresh`). */
   reset(table: string): Promise<void>;
   /**
    * Creates `table` with `columns` (`key`: the column rows are merged by), or checks an
    * existing one: a column it lacks is added; a column of another type is a `SyncError`
-   * (`schema-conflict`) before anything is written.
+   * (`schema-conflict`) before anything is written. `shards`: the runs of the table are of
+   * this many shards (0: whole); a destination that runs shards side by side refuses another
+   * count (`state-mismatch`).
    */
-  ensureTable(table: string, columns: readonly Column[], key?: string): Promise<void>;
+  ensureTable(table: string, columns: readonly Column[], key?: string, shards?: number): Promise<void>;
   /** Appends a batch of records to `table` and saves `state`, in one transaction. */
   append(table: string, batch: RecordBatch, state: SyncState): Promise<void>;
   /** Starts staging a full listing of `table` for a merge or replace (an earlier run's staging is dropped). */
@@ -83,6 +108,8 @@ export interface DestinationSession {
 export interface Destination {
   /** What it is, for messages (never a password). */
   readonly description: string;
+  /** Whether it keeps a state per shard (`--shard K/N`). */
+  readonly shards?: boolean;
   /**
    * Opens it, taking its lock: another sync of the same destination waits (`wait`) or is
    * refused with a `SyncError` (`in-use`).

@@ -18,7 +18,7 @@ import { parseUtcTime } from '../core/time.js';
 import { InvalidParameterError, SyncError } from '../errors/client-errors.js';
 import { modelFields } from '../generated/model-fields.js';
 import { columnsOf, hasId, RecordBatch, type Column } from './columns.js';
-import { DELETED_AT_COLUMN, type Destination, type DestinationSession, type RunPosition, type SyncMode, type SyncState } from './destination.js';
+import { DELETED_AT_COLUMN, stateKeyOf, type Destination, type DestinationSession, type RunPosition, type Shard, type SyncMode, type SyncState } from './destination.js';
 
 /** Options of {@link sync}. */
 export interface SyncOptions {
@@ -46,7 +46,14 @@ export interface SyncOptions {
   keepDeleted?: boolean;
   /** Rows committed per transaction. Default 50,000. */
   batchRows?: number;
-  /** Another sync holds the destination: wait for it (default: refuse with `SyncError` `in-use`). */
+  /**
+   * Append: sync only shard `index` of `count` (1-based) of the range: the UTC days whose
+   * number (days since 1970-01-01) modulo `count` is `index - 1`, with a state of its own.
+   * Shards of one table run side by side (on several machines) into a destination that keeps
+   * a state per shard (DuckDB, PostgreSQL); each needs `since`.
+   */
+  shard?: Shard;
+  /** Another sync holds the destination (or the table): wait for it (default), or, with `false`, refuse with `SyncError` `in-use`. */
   wait?: boolean;
   /** Stops the sync: the rows in hand are committed with their position, then the signal's reason is thrown. */
   signal?: AbortSignal;
@@ -80,8 +87,10 @@ export interface SyncResult {
   readonly pages: number;
   /** Append: the ranges listed (epoch ms), an interrupted run's first. */
   readonly ranges: readonly { readonly since: number; readonly until: number; readonly resumed: boolean }[];
-  /** Append: every record created before this instant (epoch ms) is in the table. */
+  /** Append: every record created before this instant (epoch ms) is in the table (of the shard's days, for a shard). */
   readonly highWater?: number;
+  /** The shard synced (see {@link SyncOptions.shard}). */
+  readonly shard?: Shard;
   readonly elapsedMs: number;
 }
 
@@ -147,6 +156,7 @@ export function defaultMode(source: SyncSourceInfo): SyncMode {
 }
 
 const SECOND = 1000;
+const DAY = 86_400_000;
 
 /**
  * Syncs a list operation into a table of `destination`, exactly once and incrementally (see
@@ -167,6 +177,16 @@ export async function sync(client: FilesClient, operation: string | SyncListing,
   if (mode === 'append' && !source.timeRanged) throw bad('mode', 'append needs a list with a created_at range (logs, history): use merge or replace');
   if (mode === 'merge' && !hasId(source.model)) throw bad('mode', `merge needs records with an id, and ${source.model} has none: use replace`);
   if (options.keepDeleted && mode !== 'merge') throw bad('keepDeleted', 'applies to merge only');
+  const shard = options.shard;
+  if (shard) {
+    if (!(Number.isInteger(shard.count) && shard.count >= 1 && shard.count <= 100_000 && Number.isInteger(shard.index) && shard.index >= 1 && shard.index <= shard.count)) {
+      throw bad('shard', 'must be K/N with 1 <= K <= N <= 100000');
+    }
+    if (mode !== 'append') throw bad('shard', 'applies to append (lists with a created_at range) only');
+    if (options.since === undefined) throw bad('shard', 'needs since: the start of the range the shards share');
+    if (options.fullRefresh) throw bad('shard', 'cannot be given with fullRefresh: start the table again once without shards (or drop it), then run the shards');
+    if (!destination.shards) throw bad('shard', `${destination.description} keeps one state a table: shards need a database (duckdb, postgres)`);
+  }
   const batchRows = options.batchRows ?? 50_000;
   if (!(Number.isInteger(batchRows) && batchRows >= 1)) throw bad('batchRows', 'must be an integer >= 1');
   const table = options.table ?? (given ? given.name : defaultTable(source.info));
@@ -184,18 +204,31 @@ export async function sync(client: FilesClient, operation: string | SyncListing,
   };
   list({});
 
-  const session = await destination.open({ wait: options.wait, signal: options.signal });
+  const session = await destination.open({ wait: options.wait ?? true, signal: options.signal });
   try {
-    let state = await session.readState(table);
+    const key = stateKeyOf({ table, shard });
+    await session.lockTable?.(key);
+    let state = await session.readState(key);
     if (state && options.fullRefresh) {
       await session.reset(table);
       state = undefined;
     }
-    if (state) checkSameSync(state, { table, operation: source.id, pathArgs, params, mode }, destination);
+    const base = { table, operation: source.id, pathArgs, params, mode, ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}) };
+    if (state) checkSameSync(state, base, destination);
+    // The table's other states (its other shards): of this same sync, in as many shards.
+    for (const other of (await session.listStates()).filter((s) => s.table === table && stateKeyOf(s) !== key)) {
+      checkSameSync(other, base, destination);
+      if ((other.shard?.count ?? 0) !== (shard?.count ?? 0)) {
+        const had = other.shard?.count ?? 0;
+        throw new SyncError(
+          'state-mismatch',
+          `table ${table} of ${destination.description} is synced ${had ? `in ${had} shards` : 'whole'}: ${had ? `use shard K/${had}` : 'run it without shards'}, or sync into another table`,
+        );
+      }
+    }
     const columns = columnsOf(source.model);
     const withDeleted: Column[] = options.keepDeleted ? [...columns, { name: DELETED_AT_COLUMN, type: 'timestamptz' }] : columns;
-    await session.ensureTable(table, withDeleted, mode === 'merge' ? 'id' : undefined);
-    const base = { table, operation: source.id, pathArgs, params, mode };
+    await session.ensureTable(table, withDeleted, mode === 'merge' ? 'id' : undefined, shard?.count ?? 0);
     const run: Run = { session, table, columns, batchRows, list, options, base, started, pages: 0, committed: 0 };
     if (mode === 'append') return await appendRuns(run, state);
     return await stagedRun(run, mode);
@@ -212,7 +245,7 @@ interface Run {
   readonly batchRows: number;
   readonly list: (options: ListCallOptions) => Paginated<unknown>;
   readonly options: SyncOptions;
-  readonly base: Pick<SyncState, 'table' | 'operation' | 'pathArgs' | 'params' | 'mode'>;
+  readonly base: Pick<SyncState, 'table' | 'operation' | 'pathArgs' | 'params' | 'mode' | 'shard'>;
   readonly started: number;
   pages: number;
   committed: number;
@@ -260,7 +293,18 @@ async function appendRuns(run: Run, state: SyncState | undefined): Promise<SyncR
   if (state?.run) runs.push({ position: state.run, resumed: true });
   const stored = state?.run?.until ?? state?.highWater;
   const from = Math.max(stored ?? 0, since ?? 0);
-  if (from < until) runs.push({ position: { since: from, until, cursor: null }, resumed: false });
+  const shard = run.base.shard;
+  if (!shard) {
+    if (from < until) runs.push({ position: { since: from, until, cursor: null }, resumed: false });
+  } else {
+    // The shard's days of [from, until).
+    for (let day = Math.floor(from / DAY); day * DAY < until; day++) {
+      if (day % shard.count !== shard.index - 1) continue;
+      const start = Math.max(from, day * DAY);
+      const end = Math.min(until, (day + 1) * DAY);
+      if (start < end) runs.push({ position: { since: start, until: end, cursor: null }, resumed: false });
+    }
+  }
   let appended = 0;
   let highWater = state?.highWater;
   let rows = state?.rows ?? 0;
@@ -300,6 +344,7 @@ async function appendRuns(run: Run, state: SyncState | undefined): Promise<SyncR
     pages: run.pages,
     ranges: runs.map((r) => ({ since: r.position.since, until: r.position.until, resumed: r.resumed })),
     ...(highWater === undefined ? {} : { highWater }),
+    ...(run.base.shard ? { shard: run.base.shard } : {}),
     elapsedMs: performance.now() - run.started,
   };
 }

@@ -280,7 +280,7 @@ describe('sync into DuckDB: refusals, before anything is written', () => {
     let waiting: Promise<unknown> | undefined;
     try {
       e.emulator.resetLog();
-      const busy = await sync(e.client, 'users', duckdb(file)).catch((err: unknown) => err);
+      const busy = await sync(e.client, 'users', duckdb(file), { wait: false }).catch((err: unknown) => err);
       expect(busy).toMatchObject({ name: 'SyncError', reason: 'in-use' });
       // With wait, the second sync waits (sending nothing) and runs once the first lets go.
       waiting = sync(e.client, 'users', duckdb(file), { wait: true });

@@ -349,7 +349,7 @@ describe('sync into Parquet files: refusals, before anything is written', () => 
     const held = await parquet(dir).open();
     let waiting: Promise<unknown> | undefined;
     try {
-      const busy = await sync(e.client, 'users', parquet(dir)).catch((err: unknown) => err);
+      const busy = await sync(e.client, 'users', parquet(dir), { wait: false }).catch((err: unknown) => err);
       expect(busy).toMatchObject({ name: 'SyncError', reason: 'in-use' });
       expect((busy as Error).message).toContain(`pid ${process.pid}`);
       waiting = sync(e.client, 'users', parquet(dir), { wait: true });

@@ -4,7 +4,7 @@ import type { CliIo } from '../io.js';
 import type { KeyValue } from '../operations/build-params.js';
 import { abortOnSignals } from '../errors/interrupted.js';
 import { UsageError } from '../errors/usage-error.js';
-import { durationOption, instantOption, keyValue, parallelOption, positiveInt } from '../option-parsers.js';
+import { durationOption, instantOption, keyValue, parallelOption, positiveInt, shardOption } from '../option-parsers.js';
 import type { MessageWriter } from '../output/messages.js';
 
 /** The options of `files-stream sync`, as commander parses them. */
@@ -24,6 +24,8 @@ export interface SyncCommandOptions {
   param?: KeyValue[];
   wait?: boolean;
   status?: boolean;
+  schema?: string;
+  shard?: { index: number; count: number };
   batchRows?: number;
 }
 
@@ -37,7 +39,8 @@ export function syncCommand(io: CliIo, messages: MessageWriter): Command {
     .description('sync a list into a database table, exactly once and incrementally (logs appended, lists with ids merged, others replaced)')
     .argument('[operation]', 'operation name: a namespace for its list (actionLogs, users), else namespace.method (history.listForFolder)')
     .argument('[pathArgs...]', 'path parameters of the operation, in order (a folder path, a user id)')
-    .option('--to <destination>', 'where: duckdb:<file> (or a path ending in .duckdb), parquet:<dir>')
+    .option('--to <destination>', 'where: duckdb:<file> (or a path ending in .duckdb), parquet:<dir>, postgres://user@host[:port]/db (postgres: alone: the PG* variables)')
+    .option('--schema <name>', 'postgres: the schema of the tables (default public; created when missing)')
     .option('--table <name>', 'table name (default: the operation in snake_case: action_logs, users, history_folder)')
     .addOption(new Option('--mode <mode>', 'append (lists with a created_at range), merge (by id), replace (an atomic snapshot); default by the list').choices(['append', 'merge', 'replace']))
     .option('--full-refresh', 'drop the table and its state first, and sync it again from the start')
@@ -51,7 +54,9 @@ export function syncCommand(io: CliIo, messages: MessageWriter): Command {
     .option('--per-page <n>', 'records per request (default 1000, capped at the operation maximum)', positiveInt)
     .option('--param <name=value>', 'any other parameter, converted by its type; name[key]=value for an object (repeatable)', keyValue)
     .option('--batch-rows <n>', 'rows committed per transaction, with their position (default 50000)', positiveInt)
-    .option('--wait', 'when another sync holds the destination, wait for it (default: exit 2 saying so)')
+    .option('--shard <K/N>', 'append: sync shard K of N of the range (the UTC days whose number modulo N is K-1), with a state of its own: shards run side by side, on several machines; needs --since', shardOption)
+    .option('--wait', 'when another sync holds the destination or table, wait for it (the default)')
+    .option('--no-wait', 'when another sync holds the destination or table, exit 1 saying who holds it')
     .option('--status', 'print each synced table of --to: what it syncs, up to where, when')
     .addHelpText(
       'after',
@@ -60,6 +65,7 @@ Examples:
   $ files-stream sync actionLogs --to logs.duckdb --since 2026-01-01 --parallel 8
   $ files-stream sync users --to duckdb:files.duckdb
   $ files-stream sync history.listForFolder /reports --to parquet:lake/
+  $ files-stream sync actionLogs --to postgres://etl@db.internal/files --since 2026-01-01 --shard 2/4
   $ files-stream sync --status --to logs.duckdb
 
 A rerun of the same command continues where the last one stopped: rows and their position
@@ -67,13 +73,13 @@ are committed together, so a crash at any moment and a rerun give every record o
 Guide: docs/loading-into-a-database.md`,
     )
     .action(async (operation: string | undefined, pathArgs: string[], options: SyncCommandOptions, command: Command) => {
-      if (!options.to) throw new UsageError('sync needs --to <destination>: duckdb:<file>, a path ending in .duckdb, or parquet:<dir>');
+      if (!options.to) throw new UsageError('sync needs --to <destination>: duckdb:<file>, a path ending in .duckdb, parquet:<dir>, or postgres://user@host/db');
       const globals = globalOptions(command, io.env);
       // Loaded when run, not for --help.
       const { runSync, printStatus } = await import('../sync/run-sync.js');
       if (options.status) {
         if (operation) throw new UsageError('--status takes no operation: it prints every table synced into --to');
-        await printStatus(options.to, io, messages);
+        await printStatus(options.to, options.schema, io, messages);
         return;
       }
       if (!operation) throw new UsageError('sync needs an operation (actionLogs, users, history.listForFolder, ...): files-stream operations lists them');

@@ -13,9 +13,9 @@ const FAMILY_HINTS: Readonly<Record<string, string>> = {
 };
 
 const SYNC_HINTS: Readonly<Record<SyncError['reason'], string | undefined>> = {
-  'driver-missing': 'install the driver next to files-stream (npm install @duckdb/node-api), then rerun',
-  destination: 'check --to: its folder must exist and be writable, and a file there must be a database of that kind',
-  'in-use': 'rerun when the other sync is done, or with --wait to wait for it',
+  'driver-missing': 'install the driver next to files-stream (npm install @duckdb/node-api, or pg pg-copy-streams for PostgreSQL), then rerun',
+  destination: 'check --to: a file\'s folder must exist and be writable, and a file there must be a database of that kind; a PostgreSQL server must be up, the user, password and database right',
+  'in-use': 'rerun when the other sync is done, or without --no-wait to wait for it',
   'state-mismatch': undefined,
   'schema-conflict': undefined,
 };

@@ -90,9 +90,26 @@ export function secretsInArgv(argv: readonly string[]): string[] {
 
 /**
  * The secrets the CLI hides from everything it prints: credentials on the command line
- * (see {@link secretsInArgv}) and `FILESCOM_API_KEY` / `FILESCOM_SESSION_ID` from the
- * environment.
+ * (see {@link secretsInArgv}), passwords of database URLs, and `FILESCOM_API_KEY` /
+ * `FILESCOM_SESSION_ID` / `PGPASSWORD` from the environment.
  */
 export function cliSecrets(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string[] {
-  return [...secretsInArgv(argv), env.FILESCOM_API_KEY, env.FILESCOM_SESSION_ID].filter((s): s is string => Boolean(s));
+  return [...secretsInArgv(argv), ...databasePasswords(argv), env.FILESCOM_API_KEY, env.FILESCOM_SESSION_ID, env.PGPASSWORD].filter((s): s is string => Boolean(s));
+}
+
+/** Passwords in database URLs on the command line (`postgres://user:PASSWORD@host/db`, `?password=`), as given and decoded. */
+export function databasePasswords(argv: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const arg of argv) {
+    for (const match of arg.matchAll(/postgres(?:ql)?:\/\/[^/@?#:\s]*:([^/@?#\s]+)@|[?&]password=([^&#\s]+)/gi)) {
+      const raw = match[1] ?? match[2]!;
+      found.push(raw);
+      try {
+        found.push(decodeURIComponent(raw));
+      } catch {
+        // not percent-encoded
+      }
+    }
+  }
+  return found;
 }

@@ -19,7 +19,7 @@ export interface ErrorReport {
  * Describes a failure for stderr. Usage problems (our `UsageError`, the client's
  * `InvalidParameterError` and `ConfigurationError`), unusable checkpoints (`CheckpointError`)
  * and a sync the destination refuses (`SyncError`: another sync's table, a column of another
- * type, a destination in use) exit 2; a command stopped by a signal (`InterruptedError`) exits 130
+ * type) exit 2; a command stopped by a signal (`InterruptedError`) exits 130
  * (SIGINT) or 143 (SIGTERM); anything else exits 1. The secrets are removed from every
  * line, whatever the message says (before its line breaks are joined, so a secret holding
  * one is still found). The CLI prints the lines through its message writer, which also
@@ -31,7 +31,7 @@ export function reportError(err: unknown, secrets: readonly (string | undefined)
     err instanceof InvalidParameterError ||
     err instanceof ConfigurationError ||
     err instanceof CheckpointError ||
-    (err instanceof SyncError && (err.reason === 'state-mismatch' || err.reason === 'schema-conflict' || err.reason === 'in-use'));
+    (err instanceof SyncError && (err.reason === 'state-mismatch' || err.reason === 'schema-conflict'));
   const lines = [`error: ${oneLine(redact(err instanceof Error ? err.message : String(err), secrets))}`];
   if (err instanceof FilesApiError) lines.push(`type: ${err.type ?? 'unknown'} (HTTP ${err.status})`);
   const hint = err instanceof ConfigurationError && err.option === 'apiKey'

@@ -1,5 +1,5 @@
 import type { FilesClient } from '../../index.js';
-import { duckdb, parquet, sync, type Destination, type SyncResult, type SyncState } from '../../sync/index.js';
+import { duckdb, parquet, postgres, stateKeyOf, sync, SyncError, type Destination, type SyncResult, type SyncState } from '../../sync/index.js';
 import type { SyncCommandOptions } from '../commands/sync.js';
 import { InterruptedError } from '../errors/interrupted.js';
 import { UsageError } from '../errors/usage-error.js';
@@ -22,22 +22,33 @@ export interface SyncIo {
 }
 
 /**
- * The destination `--to` names: `duckdb:<file>` or a path ending in `.duckdb`, `parquet:<dir>`.
+ * The destination `--to` names: `duckdb:<file>` or a path ending in `.duckdb`, `parquet:<dir>`,
+ * `postgres://...` / `postgresql://...` / `postgres:` (with `schema`), read with `env` (the
+ * libpq variables).
  *
- * @throws UsageError for anything else (naming the forms it takes).
+ * @throws UsageError for anything else (naming the forms it takes), a malformed database URL,
+ *   or `--schema` given for another destination.
  */
-export function destinationOf(to: string): Destination {
+export function destinationOf(to: string, schema?: string, env: Readonly<Record<string, string | undefined>> = process.env): Destination {
+  if (/^postgres(ql)?:/i.test(to)) {
+    try {
+      return postgres(to, { env, ...(schema === undefined ? {} : { schema }) });
+    } catch (error) {
+      if (error instanceof SyncError) throw new UsageError(`--to ${error.message}`);
+      throw error;
+    }
+  }
+  if (schema !== undefined) throw new UsageError('--schema applies to postgres destinations only');
   if (to.startsWith('duckdb:') && to.length > 'duckdb:'.length) return duckdb(to.slice('duckdb:'.length));
   if (/\.duckdb$/i.test(to) && !to.includes('://')) return duckdb(to);
   if (to.startsWith('parquet:') && to.length > 'parquet:'.length) return parquet(to.slice('parquet:'.length));
-  if (/^postgres(ql)?:/i.test(to)) throw new UsageError('--to postgres: is not available yet: sync into duckdb:<file> or parquet:<dir>');
-  throw new UsageError(`--to ${JSON.stringify(to)} is not a destination: use duckdb:<file> (or a path ending in .duckdb), or parquet:<dir>`);
+  throw new UsageError(`--to ${JSON.stringify(to)} is not a destination: use duckdb:<file> (or a path ending in .duckdb), parquet:<dir>, or postgres://user@host[:port]/database`);
 }
 
 /** Runs `files-stream sync`: the sync, a progress line on stderr, then its summary. */
 export async function runSync(client: FilesClient, name: string, rawPathArgs: readonly string[], options: SyncCommandOptions, context: SyncIo): Promise<SyncResult> {
   const { info, spec } = resolveExportable(name);
-  const destination = destinationOf(options.to!);
+  const destination = destinationOf(options.to!, options.schema, context.io.env);
   const params = buildListParams(spec, { filter: options.filter, filterPrefix: options.filterPrefix, param: options.param });
   const pathArgs = buildPathArgs(spec, rawPathArgs);
   const progress = createProgress({ stream: context.io.stderr, enabled: context.progress, label: context.messages.clean(`${info.namespace}.${info.method}`) });
@@ -61,7 +72,8 @@ export async function runSync(client: FilesClient, name: string, rawPathArgs: re
       ...(options.perPage === undefined ? {} : { perPage: Math.min(options.perPage, info.perPageMax ?? options.perPage) }),
       fullRefresh: Boolean(options.fullRefresh),
       keepDeleted: Boolean(options.keepDeleted),
-      wait: Boolean(options.wait),
+      wait: options.wait !== false,
+      ...(options.shard ? { shard: options.shard } : {}),
       ...(options.batchRows === undefined ? {} : { batchRows: options.batchRows }),
       ...(context.signal ? { signal: context.signal } : {}),
       onProgress: (p) => {
@@ -84,9 +96,14 @@ export async function runSync(client: FilesClient, name: string, rawPathArgs: re
 
 function summary(result: SyncResult, destination: Destination, retries: number): string {
   const seconds = (result.elapsedMs / 1000).toFixed(2);
-  const where = `${destination.description} table ${result.table}`;
+  const where = `${destination.description} table ${result.table}${result.shard ? ` (shard ${result.shard.index}/${result.shard.count})` : ''}`;
   if (result.mode === 'append') {
-    const ranges = result.ranges.map((r) => `${isoOf(r.since)}..${isoOf(r.until)}${r.resumed ? ' (resumed)' : ''}`).join(', ');
+    const listed = result.ranges.length > 3
+      ? [result.ranges[0]!, { since: result.ranges[1]!.since, until: result.ranges.at(-1)!.until, resumed: false, days: result.ranges.length - 1 }]
+      : result.ranges;
+    const ranges = listed
+      .map((r) => `${isoOf(r.since)}..${isoOf(r.until)}${r.resumed ? ' (resumed)' : ''}${'days' in r ? ` (${r.days} days of shard ${result.shard?.index}/${result.shard?.count})` : ''}`)
+      .join(', ');
     const upTo = result.highWater === undefined ? '' : `; complete up to ${isoOf(result.highWater)}`;
     return `${result.operation}${ranges ? ` created ${ranges}` : ': nothing new'}: ${result.appended} rows appended to ${where}${upTo} (${result.pages} pages in ${seconds}s${retriesPhrase(retries)})`;
   }
@@ -95,8 +112,8 @@ function summary(result: SyncResult, destination: Destination, retries: number):
 }
 
 /** `sync --status`: one line per synced table of the destination. */
-export async function printStatus(to: string, io: CliIo, messages: MessageWriter): Promise<void> {
-  const destination = destinationOf(to);
+export async function printStatus(to: string, schema: string | undefined, io: CliIo, messages: MessageWriter): Promise<void> {
+  const destination = destinationOf(to, schema, io.env);
   const session = await destination.open();
   let states: SyncState[];
   try {
@@ -113,6 +130,6 @@ export async function printStatus(to: string, io: CliIo, messages: MessageWriter
     const where = state.mode === 'append'
       ? `${state.highWater === undefined ? 'nothing complete yet' : `complete up to ${isoOf(state.highWater)}`}${state.run ? `, a run of ${isoOf(state.run.since)}..${isoOf(state.run.until)} to finish` : ''}`
       : 'last complete run';
-    io.stdout.write(`${messages.clean(state.table)}\t${state.mode}\t${messages.clean(state.operation + args)}\t${state.rows} rows\t${where}\tat ${state.updatedAt}\n`);
+    io.stdout.write(`${messages.clean(stateKeyOf(state))}\t${state.mode}\t${messages.clean(state.operation + args)}\t${state.rows} rows\t${where}\tat ${state.updatedAt}\n`);
   }
 }

@@ -8,7 +8,7 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { SyncError } from '../../errors/client-errors.js';
 import type { Column, ColumnType, RecordBatch } from '../columns.js';
-import { STATE_TABLE, type Destination, type DestinationSession, type MergeCounts, type SyncState } from '../destination.js';
+import { STATE_TABLE, stateKeyOf, type Destination, type DestinationSession, type MergeCounts, type SyncState } from '../destination.js';
 import { SQL_TYPES, type AppendColumn } from './append-values.js';
 import { mergeStaged } from './merge-staged.js';
 import { insertBatch, JsonLinesRefused, quoteIdentifier } from './node/insert-batch.js';
@@ -30,6 +30,7 @@ const openHere = new Map<string, Promise<void>>();
 export function duckdb(path: string): Destination {
   return {
     description: `duckdb:${path}`,
+    shards: true,
     open: (options) => openDuckDB(path, options?.wait ?? false, options?.signal),
   };
 }
@@ -130,7 +131,7 @@ class DuckDBSession implements DestinationSession {
     await this.#transaction(async () => {
       await this.connection.run(`DROP TABLE IF EXISTS ${quoteIdentifier(table)}`);
       await this.connection.run(`DROP TABLE IF EXISTS ${quoteIdentifier(stagingOf(table))}`);
-      await this.connection.run(`DELETE FROM ${STATE_TABLE} WHERE table_name = $1`, [table]);
+      await this.connection.run(`DELETE FROM ${STATE_TABLE} WHERE table_name = $1 OR starts_with(table_name, $2)`, [table, `${table}#`]);
     });
   }
 
@@ -264,7 +265,7 @@ class DuckDBSession implements DestinationSession {
     await this.connection.run(
       `INSERT OR REPLACE INTO ${STATE_TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
-        state.table,
+        stateKeyOf(state),
         state.operation,
         state.mode,
         state.highWater === undefined ? null : new Date(state.highWater).toISOString(),
