@@ -15,6 +15,7 @@ import { benchDir, runChild, startEmulator, type ChildOutcome } from './lib/chil
 import { lineCharts } from './lib/chart.js';
 import { median, ratio } from './lib/stats.js';
 import type { ListingResult } from './contenders/measure.js';
+import { findPostgresBin, startPostgresCluster, type PostgresCluster } from '../test/helpers/postgres-cluster.js';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -179,40 +180,84 @@ if (ONLY.has('partition')) {
 }
 
 // ---------------------------------------------------------------- sync
-// `files-stream sync` of 1,000,000 action logs at 50 ms latency, --parallel 8, into DuckDB and
-// Parquet, beside the NDJSON export of the same range (the baseline) and the two-step a user
-// writes today (that export, then DuckDB's read_json); then 1,000,000 users merged into an
-// existing table.
+// `files-stream sync` of 1,000,000 action logs at 50 ms latency, --parallel 8, into DuckDB,
+// Parquet and PostgreSQL, beside the NDJSON export of the same range (the baseline) and the
+// two-steps a user writes today (that export, then DuckDB's read_json; or `psql \copy` into a
+// jsonb staging table and `INSERT ... SELECT`); then 1,000,000 users merged into an existing
+// table of DuckDB and of PostgreSQL. The PostgreSQL server is a throwaway cluster on this same
+// machine (test/helpers/postgres-cluster.ts): it shares the cores, and its CPU time is not in
+// the CPU column (that of the measured process only). Without PostgreSQL, its rows are skipped
+// with a note.
 type SyncRow = { what: string; records: number; ms: number | null; peakRssMB: number | null; cpuMs: number | null; failure?: string };
 const syncRows: SyncRow[] = [];
+/** Why the PostgreSQL rows are missing, when they are. */
+let postgresSkipped: string | undefined;
 if (ONLY.has('sync')) {
   const since = '2024-01-01T00:00:00Z';
   const until = new Date(Date.parse(since) + (LOG_RECORDS + 1) * 5_000).toISOString();
   type SyncResult = { what: string; records: number; ms: number; peakRssMB: number; cpuMs: number };
-  const logsEmu = await startEmulator({ actionLogs: LOG_RECORDS, seed: 7, faults: { latencyMs: 50 } });
-  const contenders = ['export', 'duckdb', 'parquet', 'two-step'];
-  const summaries = new Map<string, Summary<SyncResult>>(contenders.map((c) => [c, { runs: [] }]));
-  for (let run = 0; run < RUNS; run++) {
-    for (const what of contenders) {
-      const s = summaries.get(what)!;
-      if (s.failure) continue;
-      log(`sync ${what} ${LOG_RECORDS} run ${run + 1}/${RUNS}`);
-      const r = await runChild<SyncResult>('contenders/sync.ts', { BENCH_BASE_URL: logsEmu.baseUrl, BENCH_API_KEY: logsEmu.apiKey, BENCH_RECORDS: String(LOG_RECORDS), BENCH_PER_PAGE: '1000', BENCH_SINCE: since, BENCH_UNTIL: until, BENCH_PARALLEL: '8', BENCH_SYNC: what }, { timeoutMs: 900_000 });
-      if (r.ok) s.runs.push(r.result);
-      else s.failure = r.failure;
+  const found = findPostgresBin();
+  let cluster: PostgresCluster | undefined;
+  if ('missing' in found) postgresSkipped = found.missing;
+  else {
+    log('sync: starting a throwaway PostgreSQL cluster');
+    try {
+      cluster = await startPostgresCluster();
+    } catch (error) {
+      postgresSkipped = `the PostgreSQL cluster did not start: ${(error as Error).message.split('\n')[0]}`;
     }
   }
-  await logsEmu.stop();
-  for (const what of contenders) {
-    const s = summaries.get(what)!;
-    syncRows.push({ what, records: LOG_RECORDS, ms: med(s, 'ms'), peakRssMB: med(s, 'peakRssMB'), cpuMs: med(s, 'cpuMs'), failure: s.failure });
+  if (postgresSkipped) log(`sync: PostgreSQL rows skipped (${postgresSkipped})`);
+  /** One run of contenders/sync.ts; a PostgreSQL case gets a fresh database of its own, dropped afterwards. */
+  const runSync = async (what: string, env: Record<string, string>): Promise<ChildOutcome<SyncResult>> => {
+    if (!what.startsWith('postgres')) return runChild<SyncResult>('contenders/sync.ts', { ...env, BENCH_SYNC: what }, { timeoutMs: 900_000 });
+    const db = await cluster!.createDatabase();
+    try {
+      const bin = (found as { bin: string }).bin;
+      return await runChild<SyncResult>('contenders/sync.ts', { ...env, BENCH_SYNC: what, BENCH_PG_URL: cluster!.url(db), BENCH_PG_ENV: JSON.stringify(cluster!.env(db)), BENCH_PSQL: join(bin, 'psql') }, { timeoutMs: 900_000 });
+    } finally {
+      // FORCE: a run killed at its timeout may leave a connection behind.
+      await cluster!.query(`DROP DATABASE "${db}" WITH (FORCE)`).catch((error: Error) => log(`sync: could not drop database ${db}: ${error.message}`));
+    }
+  };
+  try {
+    const logsEmu = await startEmulator({ actionLogs: LOG_RECORDS, seed: 7, faults: { latencyMs: 50 } });
+    const contenders = ['export', 'duckdb', 'parquet', 'two-step', ...(cluster ? ['postgres', 'postgres-two-step'] : [])];
+    const summaries = new Map<string, Summary<SyncResult>>(contenders.map((c) => [c, { runs: [] }]));
+    for (let run = 0; run < RUNS; run++) {
+      for (const what of contenders) {
+        const s = summaries.get(what)!;
+        if (s.failure) continue;
+        log(`sync ${what} ${LOG_RECORDS} run ${run + 1}/${RUNS}`);
+        const r = await runSync(what, { BENCH_BASE_URL: logsEmu.baseUrl, BENCH_API_KEY: logsEmu.apiKey, BENCH_RECORDS: String(LOG_RECORDS), BENCH_PER_PAGE: '1000', BENCH_SINCE: since, BENCH_UNTIL: until, BENCH_PARALLEL: '8' });
+        if (r.ok) s.runs.push(r.result);
+        else s.failure = r.failure;
+      }
+    }
+    await logsEmu.stop();
+    for (const what of contenders) {
+      const s = summaries.get(what)!;
+      syncRows.push({ what, records: LOG_RECORDS, ms: med(s, 'ms'), peakRssMB: med(s, 'peakRssMB'), cpuMs: med(s, 'cpuMs'), failure: s.failure });
+    }
+    const users = quick ? 100_000 : 1_000_000;
+    const usersEmu = await startEmulator({ users, seed: 7 });
+    for (const what of ['merge', ...(cluster ? ['postgres-merge'] : [])]) {
+      const merged: Summary<SyncResult> = { runs: [] };
+      for (let run = 0; run < Math.min(RUNS, 2); run++) {
+        log(`sync ${what} ${users} users run ${run + 1}/${Math.min(RUNS, 2)}`);
+        const r = await runSync(what, { BENCH_BASE_URL: usersEmu.baseUrl, BENCH_API_KEY: usersEmu.apiKey, BENCH_RECORDS: String(users), BENCH_PER_PAGE: '1000' });
+        if (!r.ok) {
+          merged.failure = r.failure;
+          break;
+        }
+        merged.runs.push(r.result);
+      }
+      syncRows.push({ what, records: users, ms: med(merged, 'ms'), peakRssMB: med(merged, 'peakRssMB'), cpuMs: med(merged, 'cpuMs'), failure: merged.failure });
+    }
+    await usersEmu.stop();
+  } finally {
+    await cluster?.destroy();
   }
-  const users = quick ? 100_000 : 1_000_000;
-  const usersEmu = await startEmulator({ users, seed: 7 });
-  log(`sync merge ${users} users`);
-  const merged = await repeatChild<SyncResult>('contenders/sync.ts', { BENCH_BASE_URL: usersEmu.baseUrl, BENCH_API_KEY: usersEmu.apiKey, BENCH_RECORDS: String(users), BENCH_PER_PAGE: '1000', BENCH_SYNC: 'merge' }, { timeoutMs: 900_000 }, Math.min(RUNS, 2));
-  await usersEmu.stop();
-  syncRows.push({ what: 'merge', records: users, ms: med(merged, 'ms'), peakRssMB: med(merged, 'peakRssMB'), cpuMs: med(merged, 'cpuMs'), failure: merged.failure });
 }
 
 // ---------------------------------------------------------------- targets
@@ -265,16 +310,22 @@ const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'PA
   }
   const syncOf = (what: string) => syncRows.find((r) => r.what === what);
   const exported = syncOf('export');
-  for (const [what, name, limit] of [['duckdb', 'DuckDB', 1.25], ['parquet', 'Parquet', 1.25]] as const) {
+  const rowsPerSecond = (r: SyncRow) => (r.ms ? `${Math.round((r.records * 1000) / r.ms).toLocaleString('en')} rows/s` : '');
+  for (const [what, name, limit] of [['duckdb', 'DuckDB', 1.25], ['parquet', 'Parquet', 1.25], ['postgres', 'PostgreSQL on this machine', 1.5]] as const) {
     const row = syncOf(what);
+    const target = `\`sync\` of ${LOG_RECORDS.toLocaleString('en')} action logs into ${name} at 50 ms latency, --parallel 8: within ${limit}x the wall time of \`export --format ndjson --out\``;
+    if (what === 'postgres' && postgresSkipped && ONLY.has('sync')) {
+      targets.push({ target, measured: `skipped: ${postgresSkipped}`, pass: null });
+      continue;
+    }
     if (!exported?.ms || !exported.peakRssMB || !row) continue;
     targets.push({
-      target: `\`sync\` of ${LOG_RECORDS.toLocaleString('en')} action logs into ${name} at 50 ms latency, --parallel 8: within ${limit}x the wall time of \`export --format ndjson --out\``,
-      measured: row.ms ? `${ratio(row.ms, exported.ms)}x (${row.ms} ms vs ${exported.ms} ms)` : `**${row.failure}**`,
+      target,
+      measured: row.ms ? `${ratio(row.ms, exported.ms)}x (${row.ms} ms vs ${exported.ms} ms; ${rowsPerSecond(row)} vs ${rowsPerSecond(exported)})` : `**${row.failure}**`,
       pass: row.ms !== null && row.ms <= limit * exported.ms,
     });
     targets.push({
-      target: `\`sync\` into ${name}: peak RSS within the export's + 64 MB`,
+      target: `\`sync\` into ${name.replace(' on this machine', '')}: peak RSS within the export's + 64 MB`,
       measured: row.peakRssMB ? `${row.peakRssMB} MB vs ${exported.peakRssMB} MB (+${row.peakRssMB - exported.peakRssMB} MB)` : '—',
       pass: row.peakRssMB !== null && row.peakRssMB - exported.peakRssMB <= 64,
     });
@@ -288,7 +339,7 @@ const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'PA
 }
 
 // ---------------------------------------------------------------- report
-const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGB: Math.round(totalmem() / 2 ** 30), runs: RUNS, quick, importTimes, listing, operators, inMemory, prefetch, tree, partition, sync: syncRows, targets };
+const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGB: Math.round(totalmem() / 2 ** 30), runs: RUNS, quick, importTimes, listing, operators, inMemory, prefetch, tree, partition, sync: syncRows, ...(postgresSkipped ? { postgresSkipped } : {}), targets };
 writeFileSync(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 const label = Object.fromEntries(listingContenders.map((c) => [c.id, c.label]));
@@ -363,14 +414,28 @@ const md: string[] = [
   '',
   `## Sync into databases: ${LOG_RECORDS.toLocaleString('en')} action logs, 50 ms latency per request, --parallel 8`,
   '',
-  'The built CLI in a process of its own (`contenders/sync.ts`; median of the interleaved runs; peak RSS and CPU time are those of that process): the NDJSON export of the range (the baseline), `sync` into a DuckDB file and into Parquet files, and the two-step a user writes without `sync` (that export, then DuckDB\'s `read_json` into a table, timed end to end). Then users merged into an existing DuckDB table (the second of two runs).',
+  'The built CLI in a process of its own (`contenders/sync.ts`; median of the interleaved runs; peak RSS and CPU time are those of that process): the NDJSON export of the range (the baseline), `sync` into a DuckDB file, into Parquet files and into PostgreSQL, and the two-steps a user writes without `sync` (that export, then DuckDB\'s `read_json` into a table; or that export, then one `psql` script: `\\copy` of the file into a jsonb staging table, then `INSERT ... SELECT` from `jsonb_populate_record` into a table of the columns `sync` makes; each timed end to end). Then users merged into an existing table (the second of two runs), of DuckDB and of PostgreSQL.',
+  '',
+  postgresSkipped
+    ? `PostgreSQL rows skipped: ${postgresSkipped}.`
+    : `PostgreSQL: a throwaway cluster (\`test/helpers/postgres-cluster.ts\`: fsync and full_page_writes off, other settings the defaults) on this same ${results.cpus}-core machine, over TCP on loopback, a fresh database each run: the server shares the cores with the CLI and the emulator, and its CPU time is not in the CPU column (nor in peak RSS). For the psql two-step, the wall time is end to end (export, then psql), but peak RSS and CPU are the export\'s node process only: psql and the server are other processes.`,
   '',
   '| run | rows | wall time | vs export | rows/s | peak RSS | CPU |',
   '|---|---:|---:|---:|---:|---:|---:|',
   ...syncRows.map((r) => {
     const base = syncRows.find((q) => q.what === 'export')?.ms;
-    const name = { export: '`export --out` (NDJSON)', duckdb: '`sync --to x.duckdb`', parquet: '`sync --to parquet:dir`', 'two-step': 'export, then `read_json` into DuckDB', merge: '`sync users` (merge into an existing table)' }[r.what] ?? r.what;
-    return `| ${name} | ${r.records.toLocaleString('en')} | ${r.failure ? `**${r.failure}**` : cell(r.ms, ' ms')} | ${r.ms && base && r.what !== 'merge' ? `${ratio(r.ms, base)}x` : '—'} | ${r.ms ? Math.round((r.records * 1000) / r.ms).toLocaleString('en') : '—'} | ${cell(r.peakRssMB, ' MB')} | ${cell(r.cpuMs, ' ms')} |`;
+    const name =
+      {
+        export: '`export --out` (NDJSON)',
+        duckdb: '`sync --to x.duckdb`',
+        parquet: '`sync --to parquet:dir`',
+        'two-step': 'export, then `read_json` into DuckDB',
+        postgres: '`sync --to postgres://…`',
+        'postgres-two-step': 'export, then `psql`: `\\copy` into jsonb, `INSERT ... SELECT` (RSS, CPU: the export\'s only)',
+        merge: '`sync users` (merge into an existing DuckDB table)',
+        'postgres-merge': '`sync users --to postgres://…` (merge into an existing table)',
+      }[r.what] ?? r.what;
+    return `| ${name} | ${r.records.toLocaleString('en')} | ${r.failure ? `**${r.failure}**` : cell(r.ms, ' ms')} | ${r.ms && base && !r.what.endsWith('merge') ? `${ratio(r.ms, base)}x` : '—'} | ${r.ms ? Math.round((r.records * 1000) / r.ms).toLocaleString('en') : '—'} | ${cell(r.peakRssMB, ' MB')} | ${cell(r.cpuMs, ' ms')} |`;
   }),
   '',
   `## Tree walk: ${TREE_FILES.toLocaleString('en')} files, 20 ms latency per request`,
