@@ -251,4 +251,13 @@ export class RecordBatch {
     json.push(CLOSE);
     return { json, count: this.#fitting, rows: rowsOf(this.#others, this.columns) };
   }
+
+  /**
+   * The batch for a destination that reads JSON runs of its own: the runs of records that fit
+   * their columns as sent (each `{...},{...}`, the server's text of one or more records of a
+   * page), and the records that do not (to be written as rows).
+   */
+  runs(): { readonly runs: readonly Uint8Array[]; readonly count: number; readonly others: readonly unknown[] } {
+    return { runs: this.#runs, count: this.#fitting, others: this.#others };
+  }
 }

@@ -6,7 +6,9 @@
 // the password in no message and no row.
 import { expect, it } from 'vitest';
 import { SyncError } from '../../src/index.js';
-import { postgres, sync, type Destination, type DestinationSession } from '../../src/sync/index.js';
+import { parseJsonBytes } from '../../src/core/json-body.js';
+import { keepRawJson } from '../../src/pagination/raw-json.js';
+import { columnsOf, postgres, RecordBatch, sync, type Destination, type DestinationSession } from '../../src/sync/index.js';
 import { resolvePostgresTarget } from '../../src/sync/postgres/node/connection.js';
 import { useEmulators } from '../helpers/duckdb.js';
 import { operationCount, type TestEmulator } from '../helpers/emulator.js';
@@ -147,6 +149,39 @@ describePostgres('sync into PostgreSQL', () => {
       expect(await sync(e.client, 'apps', postgres(db.url))).toMatchObject({ mode: 'replace', inserted: apps.length });
     }
     expect(await db.query(`SELECT count(*)::int AS n FROM apps`)).toEqual([{ n: apps.length }]);
+  });
+
+  it('records go in as the server sent them (escapes, line breaks, microseconds, JSON); a page PostgreSQL refuses so is written as rows, in the same transaction as its state', async () => {
+    const db = await database();
+    const page = (text: string) => {
+      const parsed = parseJsonBytes(new TextEncoder().encode(text));
+      return keepRawJson(parsed.value as unknown[], parsed.records);
+    };
+    const columns = columnsOf('ActionLog');
+    const session = await postgres(db.url).open();
+    const state = (rows: number) => ({ table: 'logs', operation: 'actionLogs.list', pathArgs: [], params: {}, mode: 'append' as const, rows, updatedAt: new Date().toISOString() });
+    try {
+      await session.ensureTable('logs', columns);
+      const sent = new RecordBatch(columns);
+      // Pretty-printed, with escapes a COPY line would break on, a zoneless time (UTC), microseconds.
+      sent.add(page('[\n  {"path": "a\\"b\\\\c\\nd\\te", "created_at": "2024-01-01T00:00:05.123456Z", "user_id": 7, "username": "\\u00e9\\u2603"},\n  {"path": "x,y;z", "created_at": "2024-01-01 00:00:06", "user_id": 8}\n]'));
+      expect(sent.runs().count).toBe(2);
+      await session.append('logs', sent, state(2));
+      // 1.0 fits a bigint column for JS, but PostgreSQL reads "1.0" as no bigint: the batch goes as rows.
+      const refused = new RecordBatch(columns);
+      refused.add(page('[{"path":"p","created_at":"2024-01-01T00:00:07Z","user_id":9.0}]'));
+      expect(refused.runs().count).toBe(1);
+      await session.append('logs', refused, state(3));
+      expect(await session.readState('logs')).toMatchObject({ rows: 3 });
+    } finally {
+      await session.close();
+    }
+    const rows = await db.query(`SELECT path, user_id::int AS user_id, username, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS t, _extra FROM logs ORDER BY user_id`);
+    expect(rows).toEqual([
+      { path: 'a"b\\c\nd\te', user_id: 7, username: 'é☃', t: '2024-01-01 00:00:05.123456', _extra: null },
+      { path: 'x,y;z', user_id: 8, username: null, t: '2024-01-01 00:00:06.000000', _extra: null },
+      { path: 'p', user_id: 9, username: null, t: '2024-01-01 00:00:07.000000', _extra: null },
+    ]);
   });
 
   it('a table of another sync, a column of another type: SyncError before any request, nothing written; a missing column is added', async () => {

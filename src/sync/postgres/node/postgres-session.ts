@@ -6,10 +6,35 @@ import { Readable } from 'node:stream';
 import type { Client, ClientConfig } from 'pg';
 import { hash53 } from '../../../core/hash.js';
 import { SyncError } from '../../../errors/client-errors.js';
-import type { Column, RecordBatch } from '../../columns.js';
+import { EXTRA_COLUMN, type Column, type RecordBatch } from '../../columns.js';
 import { DELETED_AT_COLUMN, STATE_TABLE, stateKeyOf, type DestinationSession, type MergeCounts, type SyncState } from '../../destination.js';
 import { copyChunks, PG_TYPES } from '../copy-text.js';
 import { tlsOptionsOf, type PostgresTarget } from './connection.js';
+
+const decoder = new TextDecoder();
+const OPEN = new Uint8Array([1, 0x5b]); // \x01[
+const CLOSE = new Uint8Array([0x5d, 1, 10]); // ]\x01\n
+
+/**
+ * Pages of JSON records (`{...},{...}`) as the values of COPY's CSV format framed by bytes
+ * valid JSON never holds (quote `\x01`, delimiter `\x02`): each page one JSON array, read
+ * verbatim, whatever its backslashes, quotes and line breaks.
+ */
+function* pageValues(runs: readonly Uint8Array[]): Generator<Uint8Array> {
+  for (const run of runs) {
+    yield OPEN;
+    yield run;
+    yield CLOSE;
+  }
+}
+
+/** Whether an error is PostgreSQL's refusal of a value (SQLSTATE class 22, data exception), maybe wrapped. */
+function isDataException(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && e.code.startsWith('22')) return true;
+  }
+  return false;
+}
 
 type Pg = typeof import('pg');
 type CopyFrom = typeof import('pg-copy-streams').from;
@@ -152,6 +177,8 @@ class PostgresSession implements DestinationSession {
         `CREATE TABLE IF NOT EXISTS ${this.#q(STATE_TABLE)} (table_name text PRIMARY KEY, operation text, mode text, high_water timestamptz, position text, rows bigint, updated_at timestamptz, state jsonb)`,
       );
     });
+    // The pages of a batch, as the server sent them (see #copy).
+    await this.#run('CREATE TEMP TABLE files_stream_pages (doc jsonb)');
   }
 
   /**
@@ -244,10 +271,12 @@ class PostgresSession implements DestinationSession {
   }
 
   async append(table: string, batch: RecordBatch, state: SyncState): Promise<void> {
-    await this.#transaction(async () => {
-      await this.#copy(table, table, batch);
-      await this.#saveState(state);
-    });
+    await this.#withRowsFallback((asRows) =>
+      this.#transaction(async () => {
+        await this.#copy(table, table, batch, asRows);
+        await this.#saveState(state);
+      }),
+    );
   }
 
   async beginStaging(table: string): Promise<void> {
@@ -258,7 +287,7 @@ class PostgresSession implements DestinationSession {
   }
 
   async stage(table: string, batch: RecordBatch): Promise<void> {
-    await this.#transaction(() => this.#copy(stagingOf(table), table, batch));
+    await this.#withRowsFallback((asRows) => this.#transaction(() => this.#copy(stagingOf(table), table, batch, asRows)));
   }
 
   async applyMerge(table: string, key: string, keepDeleted: boolean, state: SyncState): Promise<MergeCounts> {
@@ -323,15 +352,52 @@ class PostgresSession implements DestinationSession {
     return rows.map((r) => ({ name: String(r.name), type: String(r.type) }));
   }
 
-  /** `COPY`s a batch into table `into` (of `of`'s ensured columns), in chunks of about a megabyte. */
-  async #copy(into: string, of: string, batch: RecordBatch): Promise<void> {
+  /**
+   * Runs `write` (a transaction writing a batch) with the records as the server sent them;
+   * when PostgreSQL refuses a value so read (a data exception: rolled back), again with every
+   * record as a row.
+   */
+  async #withRowsFallback(write: (asRows: boolean) => Promise<void>): Promise<void> {
+    try {
+      await write(false);
+    } catch (error) {
+      if (!isDataException(error)) throw error;
+      await write(true);
+    }
+  }
+
+  /**
+   * Writes a batch into table `into` (of `of`'s ensured columns). The records that fit their
+   * columns as sent go as the server's JSON text, a page a value, into the session's temporary
+   * table of pages, and from there into `into` by `jsonb_populate_recordset` (parsed by the
+   * server, not by JS); the others (and with `asRows`, all) as rows, by COPY's text format.
+   */
+  async #copy(into: string, of: string, batch: RecordBatch, asRows: boolean): Promise<void> {
     const columns = this.#columns.get(of);
     if (!columns) throw new Error(`sync: ensureTable(${of}) was not called`);
     if (batch.size === 0) return;
-    const list = columns.map((c) => quoteIdent(c.name)).join(', ');
-    const stream = this.client.query(this.copyFrom(`COPY ${this.#q(into)} (${list}) FROM STDIN`));
+    const { runs, others } = asRows ? { runs: [], others: batch.records() } : batch.runs();
+    // A page whose text holds the bytes that frame a value (never in valid JSON) goes as rows.
+    const framed = runs.filter((run) => run.indexOf(1) < 0 && run.indexOf(2) < 0);
+    const rows = framed.length === runs.length ? others : [...others, ...runs.filter((run) => !framed.includes(run)).flatMap((run) => JSON.parse(`[${decoder.decode(run)}]`) as unknown[])];
+    if (framed.length > 0) {
+      await this.#stream(`COPY pg_temp.files_stream_pages (doc) FROM STDIN (FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')`, pageValues(framed));
+      const named = columns.filter((c) => c.name !== EXTRA_COLUMN).map((c) => quoteIdent(c.name));
+      await this.#run(
+        `INSERT INTO ${this.#q(into)} (${named.join(', ')}) SELECT ${named.map((n) => `r.${n}`).join(', ')} FROM pg_temp.files_stream_pages p, jsonb_populate_recordset(NULL::${this.#q(into)}, p.doc) r`,
+      );
+      await this.#run('TRUNCATE pg_temp.files_stream_pages');
+    }
+    if (rows.length > 0) {
+      const list = columns.map((c) => quoteIdent(c.name)).join(', ');
+      await this.#stream(`COPY ${this.#q(into)} (${list}) FROM STDIN`, copyChunks(rows, columns));
+    }
+  }
+
+  /** Streams `data` into a `COPY ... FROM STDIN`. */
+  async #stream(sql: string, data: Iterable<string | Uint8Array>): Promise<void> {
     try {
-      await pipeline(Readable.from(copyChunks(batch.records(), columns)), stream);
+      await pipeline(Readable.from(data), this.client.query(this.copyFrom(sql)));
     } catch (error) {
       throw this.#failure(error);
     }
