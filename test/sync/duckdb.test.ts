@@ -11,6 +11,7 @@ import { SyncError } from '../../src/index.js';
 import { parseJsonBytes } from '../../src/core/json-body.js';
 import { keepRawJson } from '../../src/pagination/raw-json.js';
 import { columnsOf, duckdb, RecordBatch, rowsOf, sync, type Destination, type DestinationSession } from '../../src/sync/index.js';
+import { crashingAfter } from '../helpers/sync.js';
 import { queryDuckDB, useEmulators } from '../helpers/duckdb.js';
 import { operationCount, type TestEmulator } from '../helpers/emulator.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
@@ -26,29 +27,6 @@ async function logsBetween(e: TestEmulator, since: number, until: number): Promi
   const iso = (ms: number) => new Date(ms).toISOString();
   const all = await e.client.actionLogs.list({ per_page: 1000, filter_gteq: { created_at: iso(since) }, filter_lt: { created_at: iso(until) } }).toArray();
   return all.map((r) => JSON.stringify(r));
-}
-
-/** A destination that fails (as a crash would) after `commits` appends have been committed. */
-function crashingAfter(inner: Destination, commits: number): Destination {
-  return {
-    description: inner.description,
-    async open(options) {
-      const session = await inner.open(options);
-      let left = commits;
-      return new Proxy(session, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver) as unknown;
-          if (key === 'append') {
-            return async (...args: Parameters<DestinationSession['append']>) => {
-              if (left-- <= 0) throw new Error('crash');
-              return target.append(...args);
-            };
-          }
-          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-        },
-      });
-    },
-  };
 }
 
 const COUNT_AND_DISTINCT = `SELECT count(*)::INTEGER AS n, count(DISTINCT (created_at, path, username, action, ip))::INTEGER AS distinct_rows FROM action_logs`;
@@ -119,7 +97,7 @@ describe('sync into DuckDB: append (logs)', () => {
     for (const crashAt of [0, 1, 3, 7]) {
       const file = join((await tempDir()), `crash-${crashAt}.duckdb`);
       const options = { since: t.first, until: end, parallel: 3, batchRows: 200, perPage: 100 };
-      const error = await sync(e.client, 'actionLogs', crashingAfter(duckdb(file), crashAt), options).catch((err: unknown) => err);
+      const error = await sync(e.client, 'actionLogs', crashingAfter(duckdb(file), 'append', crashAt), options).catch((err: unknown) => err);
       expect(error, JSON.stringify(error)).toBeInstanceOf(Error);
       expect((error as Error).message).toMatch(/crash/);
       const rerun = await sync(e.client, 'actionLogs', duckdb(file), options);

@@ -13,6 +13,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { SyncError } from '../../src/index.js';
 import { parquet, sync, type Destination, type DestinationSession, type SyncState } from '../../src/sync/index.js';
+import { crashingAfter } from '../helpers/sync.js';
 import { queryDuckDB, useEmulators } from '../helpers/duckdb.js';
 import { operationCount, type TestEmulator } from '../helpers/emulator.js';
 import { listTree, useTempDirs } from '../helpers/temp-dir.js';
@@ -56,29 +57,6 @@ async function stateOf(dir: string, table: string): Promise<SyncState | undefine
   } finally {
     await session.close();
   }
-}
-
-/** A destination whose session fails (as a crash would) once `method` has been called `calls` times. */
-function crashingAfter(inner: Destination, method: 'append' | 'stage', calls: number): Destination {
-  return {
-    description: inner.description,
-    async open(options) {
-      const session = await inner.open(options);
-      let left = calls;
-      return new Proxy(session, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver) as unknown;
-          if (key === method) {
-            return async (...args: unknown[]) => {
-              if (left-- <= 0) throw new Error('crash');
-              return (target[method] as (...a: unknown[]) => Promise<void>)(...args);
-            };
-          }
-          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-        },
-      }) as DestinationSession;
-    },
-  };
 }
 
 /** The pid of a process that has ended. */

@@ -10,6 +10,7 @@ import { parseJsonBytes } from '../../src/core/json-body.js';
 import { keepRawJson } from '../../src/pagination/raw-json.js';
 import { columnsOf, postgres, RecordBatch, sync, type Destination, type DestinationSession } from '../../src/sync/index.js';
 import { resolvePostgresTarget } from '../../src/sync/postgres/node/connection.js';
+import { crashingAfter } from '../helpers/sync.js';
 import { useEmulators } from '../helpers/duckdb.js';
 import { operationCount, type TestEmulator } from '../helpers/emulator.js';
 import { describePostgres, usePostgres } from '../helpers/postgres.js';
@@ -20,29 +21,6 @@ const site = useEmulators();
 async function logsBetween(e: TestEmulator, since: number, until: number): Promise<unknown[]> {
   const iso = (ms: number) => new Date(ms).toISOString();
   return e.client.actionLogs.list({ per_page: 1000, filter_gteq: { created_at: iso(since) }, filter_lt: { created_at: iso(until) } }).toArray();
-}
-
-/** A destination that fails (as a crash would) after `commits` appends have been committed. */
-function crashingAfter(inner: Destination, commits: number): Destination {
-  return {
-    ...inner,
-    async open(options) {
-      const session = await inner.open(options);
-      let left = commits;
-      return new Proxy(session, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver) as unknown;
-          if (key === 'append') {
-            return async (...args: Parameters<DestinationSession['append']>) => {
-              if (left-- <= 0) throw new Error('crash');
-              return target.append(...args);
-            };
-          }
-          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-        },
-      });
-    },
-  };
 }
 
 const COUNT_AND_DISTINCT = `SELECT count(*)::int AS n, count(DISTINCT (created_at, path, username, action, ip))::int AS d FROM action_logs`;
@@ -91,7 +69,7 @@ describePostgres('sync into PostgreSQL', () => {
     for (const crashAt of [0, 1, 4]) {
       const db = await database();
       const options = { since: t.first, until: end, parallel: 3, batchRows: 200, perPage: 100 };
-      const error = await sync(e.client, 'actionLogs', crashingAfter(postgres(db.url), crashAt), options).catch((err: unknown) => err);
+      const error = await sync(e.client, 'actionLogs', crashingAfter(postgres(db.url), 'append', crashAt), options).catch((err: unknown) => err);
       expect((error as Error).message).toMatch(/crash/);
       const [partial] = await db.query(`SELECT count(*)::int AS n FROM action_logs`);
       expect(partial!.n).toBeGreaterThanOrEqual(crashAt * 200);
