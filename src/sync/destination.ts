@@ -4,7 +4,8 @@
  * where) itself, and commits each batch of rows together with the state after it: a crash at
  * any moment leaves either both or neither, so a rerun gives every record once.
  */
-import type { Column, RecordBatch } from './columns.js';
+import { SyncError } from '../errors/client-errors.js';
+import type { Column, ColumnType, RecordBatch } from './columns.js';
 
 /** How a table is kept up to date (see the README's "Loading into a database" guide). */
 export type SyncMode = 'append' | 'merge' | 'replace';
@@ -125,3 +126,28 @@ export const STATE_TABLE = '_files_stream_sync';
 
 /** The column a merge with `keepDeleted` sets on rows the source no longer returns. */
 export const DELETED_AT_COLUMN = '_deleted_at';
+
+/**
+ * Checks a table's columns (`existing`: name and the destination's type name) against those a
+ * sync writes (`wanted`, typed by `typeNames`): returns the wanted columns the table lacks (to
+ * add).
+ *
+ * @throws SyncError `schema-conflict` for a column of another type, naming each.
+ */
+export function missingColumns(
+  table: string,
+  description: string,
+  existing: readonly { readonly name: string; readonly type: string }[],
+  wanted: readonly Column[],
+  typeNames: Readonly<Record<ColumnType, string>>,
+): Column[] {
+  const types = new Map(existing.map((c) => [c.name, c.type]));
+  const conflicts = wanted.filter((c) => types.has(c.name) && types.get(c.name) !== typeNames[c.type]);
+  if (conflicts.length > 0) {
+    throw new SyncError(
+      'schema-conflict',
+      `table ${table} of ${description} has ${conflicts.map((c) => `column ${JSON.stringify(c.name)} of type ${types.get(c.name)}, not ${typeNames[c.type]}`).join('; ')}: sync into another --table, or rerun with --full-refresh to make it again`,
+    );
+  }
+  return wanted.filter((c) => !types.has(c.name));
+}

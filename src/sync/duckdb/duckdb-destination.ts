@@ -8,7 +8,7 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { SyncError } from '../../errors/client-errors.js';
 import type { Column, ColumnType, RecordBatch } from '../columns.js';
-import { STATE_TABLE, stateKeyOf, type Destination, type DestinationSession, type MergeCounts, type SyncState } from '../destination.js';
+import { missingColumns, STATE_TABLE, stateKeyOf, type Destination, type DestinationSession, type MergeCounts, type SyncState } from '../destination.js';
 import { SQL_TYPES, type AppendColumn } from './append-values.js';
 import { mergeStaged } from './merge-staged.js';
 import { insertBatch, JsonLinesRefused, quoteIdentifier } from './node/insert-batch.js';
@@ -60,7 +60,7 @@ async function openDuckDB(path: string, wait: boolean, signal: AbortSignal | und
   try {
     const instance = await createInstance(driver, path, wait, signal);
     const connection = await instance.connect();
-    const session = new DuckDBSession(driver, instance, connection, done);
+    const session = new DuckDBSession(driver, instance, connection, done, `duckdb:${path}`);
     await session.prepare();
     return session;
   } catch (error) {
@@ -101,6 +101,7 @@ class DuckDBSession implements DestinationSession {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly done: () => void,
+    private readonly description: string,
   ) {}
 
   /**
@@ -140,15 +141,7 @@ class DuckDBSession implements DestinationSession {
     if (existing.length === 0) {
       await this.connection.run(`CREATE TABLE ${quoteIdentifier(table)} (${columns.map((c) => `${quoteIdentifier(c.name)} ${SQL_TYPES[c.type]}`).join(', ')})`);
     } else {
-      const types = new Map(existing.map((c) => [c.name, c.type]));
-      const conflicts = columns.filter((c) => types.has(c.name) && types.get(c.name) !== SQL_TYPES[c.type]);
-      if (conflicts.length > 0) {
-        throw new SyncError(
-          'schema-conflict',
-          `table ${table} has ${conflicts.map((c) => `column ${JSON.stringify(c.name)} of type ${types.get(c.name)}, not ${SQL_TYPES[c.type]}`).join('; ')}: sync into another --table, or rerun with --full-refresh to make it again`,
-        );
-      }
-      for (const column of columns.filter((c) => !types.has(c.name))) {
+      for (const column of missingColumns(table, this.description, existing, columns, SQL_TYPES)) {
         await this.connection.run(`ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN ${quoteIdentifier(column.name)} ${SQL_TYPES[column.type]}`);
       }
     }

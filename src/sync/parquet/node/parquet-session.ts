@@ -29,7 +29,7 @@ import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises
 import { join, resolve } from 'node:path';
 import { SyncError } from '../../../errors/client-errors.js';
 import type { Column, ColumnType, RecordBatch } from '../../columns.js';
-import { type DestinationSession, type MergeCounts, type SyncState } from '../../destination.js';
+import { missingColumns, type DestinationSession, type MergeCounts, type SyncState } from '../../destination.js';
 import { SQL_TYPES, type AppendColumn, type DuckDBDriver } from '../../duckdb/append-values.js';
 import { mergeStaged } from '../../duckdb/merge-staged.js';
 import { insertBatch, JsonLinesRefused, quoteIdentifier } from '../../duckdb/node/insert-batch.js';
@@ -258,21 +258,14 @@ class ParquetSession implements DestinationSession {
   async ensureTable(table: string, columns: readonly Column[], _key?: string): Promise<void> {
     const files = await this.#parquetFiles(table);
     const existing = files.length === 0 ? [] : await this.#schemaOf(table, files);
-    const types = new Map(existing.map((c) => [c.name, c.type]));
-    const conflicts = columns.filter((c) => types.has(c.name) && types.get(c.name) !== SQL_TYPES[c.type]);
-    if (conflicts.length > 0) {
-      throw new SyncError(
-        'schema-conflict',
-        `table ${table} of ${this.description} has ${conflicts.map((c) => `column ${JSON.stringify(c.name)} of type ${types.get(c.name)}, not ${SQL_TYPES[c.type]}`).join('; ')}: sync into another --table, or rerun with --full-refresh to make it again`,
-      );
-    }
+    const missing = new Set(missingColumns(table, this.description, existing, columns, SQL_TYPES));
     const index = new Map(columns.map((c, i) => [c.name, i]));
     const plan: PlanColumn[] = existing.map(({ name, type }) => {
       const from = index.get(name) ?? -1;
       return { name, sql: type, from, type: from < 0 ? ('text' as ColumnType) : columns[from]!.type };
     });
     for (const [i, column] of columns.entries()) {
-      if (!types.has(column.name)) plan.push({ name: column.name, sql: SQL_TYPES[column.type], from: i, type: column.type });
+      if (missing.has(column)) plan.push({ name: column.name, sql: SQL_TYPES[column.type], from: i, type: column.type });
     }
     this.#plans.set(table, plan);
     this.#columns.set(table, columns);

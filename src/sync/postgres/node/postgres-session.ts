@@ -7,7 +7,7 @@ import type { Client, ClientConfig } from 'pg';
 import { hash53 } from '../../../core/hash.js';
 import { SyncError } from '../../../errors/client-errors.js';
 import { EXTRA_COLUMN, type Column, type RecordBatch } from '../../columns.js';
-import { DELETED_AT_COLUMN, STATE_TABLE, stateKeyOf, type DestinationSession, type MergeCounts, type SyncState } from '../../destination.js';
+import { DELETED_AT_COLUMN, missingColumns, STATE_TABLE, stateKeyOf, type DestinationSession, type MergeCounts, type SyncState } from '../../destination.js';
 import { copyChunks, PG_TYPES } from '../copy-text.js';
 import { tlsOptionsOf, type PostgresTarget } from './connection.js';
 
@@ -253,15 +253,7 @@ class PostgresSession implements DestinationSession {
             `table ${table} of ${this.description} is synced ${had === '0' ? 'whole' : `in ${had} shards`}, not ${shards === 0 ? 'whole' : `in ${shards} shards`}: ${had === '0' ? 'run without --shard' : `use --shard K/${had}`}, or sync into another --table`,
           );
         }
-        const types = new Map(existing.map((c) => [c.name, c.type]));
-        const conflicts = columns.filter((c) => types.has(c.name) && types.get(c.name) !== PG_TYPES[c.type]);
-        if (conflicts.length > 0) {
-          throw new SyncError(
-            'schema-conflict',
-            `table ${table} of ${this.description} has ${conflicts.map((c) => `column ${JSON.stringify(c.name)} of type ${types.get(c.name)}, not ${PG_TYPES[c.type]}`).join('; ')}: sync into another --table, or rerun with --full-refresh to make it again`,
-          );
-        }
-        for (const column of columns.filter((c) => !types.has(c.name))) {
+        for (const column of missingColumns(table, this.description, existing, columns, PG_TYPES)) {
           await this.#run(`ALTER TABLE ${this.#q(table)} ADD COLUMN ${quoteIdent(column.name)} ${PG_TYPES[column.type]}`);
         }
       }
