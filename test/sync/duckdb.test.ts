@@ -126,6 +126,26 @@ describe('sync into DuckDB: append (logs)', () => {
   });
 });
 
+describe('sync into DuckDB: shards', () => {
+  it('shards of one range, run one after another (the file is locked) and together, each with its own state: every record once', async () => {
+    // One record every 5 s over 1.2 days: two UTC days.
+    const e = await site({ seed: 22, actionLogs: 20_000 });
+    const t = e.emulator.timeline('actionLogs');
+    const end = t.first + t.span + 1000;
+    const file = join(await tempDir(), 'shards.duckdb');
+    const options = (index: number) => ({ since: t.first, until: end, perPage: 1000, batchRows: 5000, shard: { index, count: 2 } });
+    const results = await Promise.all([1, 2].map((k) => sync(e.client, 'actionLogs', duckdb(file), options(k))));
+    expect(results.map((r) => r.appended).every((n) => n > 0)).toBe(true);
+    expect(results[0]!.appended + results[1]!.appended).toBe(t.countBetween(t.first, end));
+    const [counts] = await query(file, COUNT_AND_DISTINCT);
+    expect(counts).toEqual({ n: t.countBetween(t.first, end), distinct_rows: t.countBetween(t.first, end) });
+    expect(await query(file, `SELECT table_name FROM _files_stream_sync ORDER BY 1`)).toEqual([{ table_name: 'action_logs#1/2' }, { table_name: 'action_logs#2/2' }]);
+    const other = await sync(e.client, 'actionLogs', duckdb(file), { since: t.first, until: end }).catch((err: unknown) => err);
+    expect(other).toMatchObject({ name: 'SyncError', reason: 'state-mismatch' });
+    expect((other as Error).message).toMatch(/is synced in 2 shards: use shard K\/2/);
+  });
+});
+
 describe('sync into DuckDB: batches', () => {
   it('a page DuckDB\'s JSON reader refuses (bytes that are not UTF-8) is written as rows instead: the batch and its state still land', async () => {
     const bytes = new Uint8Array([...Buffer.from('[{"path":"a'), 0xff, ...Buffer.from('","created_at":"2024-01-01T00:00:05Z","user_id":7},{"path":"b","created_at":"2024-01-01T00:00:06Z","user_id":8}]')]);
