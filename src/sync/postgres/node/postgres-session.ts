@@ -290,8 +290,9 @@ class PostgresSession implements DestinationSession {
     let counts: MergeCounts = { inserted: 0, updated: 0, deleted: 0 };
     await this.#transaction(async () => {
       await this.#run(`ANALYZE ${s}`);
-      // The staged rows that differ from the table's (changed or new): only they are written.
-      await this.#run(`CREATE TEMP TABLE files_stream_changed ON COMMIT DROP AS SELECT * FROM ${s} EXCEPT SELECT * FROM ${t}`);
+      // The staged rows that differ from the table's (changed or new), found by id (a hash join,
+      // not a comparison of every row with every row): only they are written.
+      await this.#run(`CREATE TEMP TABLE files_stream_changed ON COMMIT DROP AS SELECT y.* FROM ${s} y LEFT JOIN ${t} x ON x.${k} = y.${k} WHERE x.${k} IS NULL OR ROW(y.*) IS DISTINCT FROM ROW(x.*)`);
       const changed = await count(`SELECT count(*) AS n FROM files_stream_changed`);
       const inserted = await count(`SELECT count(*) AS n FROM files_stream_changed c WHERE NOT EXISTS (SELECT 1 FROM ${t} x WHERE x.${k} = c.${k})`);
       const gone = `NOT EXISTS (SELECT 1 FROM ${s} y WHERE y.${k} = x.${k})`;
