@@ -18,8 +18,16 @@ export interface CliIo {
   readonly stdoutIsStderrTerminal?: boolean;
 }
 
-/** The real process's streams and environment. */
+/**
+ * The real process's streams and environment. A reader of stdout that goes away
+ * (`files-stream --help | head -1`) is no failure: the writes after it are dropped (the
+ * commands that stream records stop on the first one, see run-cli), rather than crashing on an
+ * unhandled `EPIPE`.
+ */
 export function processIo(): CliIo {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runBin } from '../../helpers/child-process.js';
+import { spawn } from 'node:child_process';
+import { binPath, childEnv, runBin } from '../../helpers/child-process.js';
 
 // A few of test/cli/usage.test.ts's cases (run there in this process) through the real
 // executable. Nothing here reaches a server: the base URL points nowhere on purpose.
@@ -20,5 +21,17 @@ describe('bad usage exits 2 with the usage on stderr', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toMatch(/^(usage|Usage): files-stream /m);
+  });
+});
+
+describe('a reader that goes away (`files-stream ... | true`)', () => {
+  // `true` exits before the executable starts: every write to stdout fails with EPIPE.
+  it.concurrent.each(['sync --help', '--help', 'operations'])('files-stream %s | true: exit 0, nothing on stderr', async (args) => {
+    const child = spawn('bash', ['-c', `set -o pipefail; "$NODE" "$BIN" ${args} | true`], { env: childEnv({ ...env, NODE: process.execPath, BIN: binPath }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
