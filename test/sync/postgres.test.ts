@@ -268,7 +268,10 @@ describePostgres('sync into PostgreSQL', () => {
     // The URL's parts win; the variables fill what it leaves out.
     const target = resolvePostgresTarget('postgres://alice@db.example:6543', { PGDATABASE: 'files', PGPASSWORD: 'pw', PGSSLMODE: 'verify-full' });
     expect(target).toMatchObject({ host: 'db.example', port: 6543, user: 'alice', database: 'files', password: 'pw', sslmode: 'verify-full', description: 'postgres://alice@db.example:6543/files' });
-    for (const bad of ['postgres://u:p@h/db?sslmode=sometimes', 'postgres://u:p@h:99999/db', 'postgres://u:p@h/db?nonsense=1', 'postgres:/nohost']) {
+    expect(resolvePostgresTarget('postgres://h/db?application_name=nightly&connect_timeout=5', {})).toMatchObject({ applicationName: 'nightly', connectTimeoutMs: 5000 });
+    expect(resolvePostgresTarget('postgres:', { PGAPPNAME: 'etl', PGCONNECT_TIMEOUT: '1' })).toMatchObject({ applicationName: 'etl', connectTimeoutMs: 2000 });
+    expect(resolvePostgresTarget('postgres://h/db', {})).toMatchObject({ applicationName: 'files-stream sync', connectTimeoutMs: undefined });
+    for (const bad of ['postgres://u:p@h/db?sslmode=sometimes', 'postgres://u:p@h:99999/db', 'postgres://u:p@h/db?nonsense=1', 'postgres:/nohost', 'postgres://u:p@h/db?connect_timeout=soon']) {
       const error = (() => {
         try {
           resolvePostgresTarget(bad, {});

@@ -2,7 +2,7 @@
  * Where a PostgreSQL destination connects, read as `psql` reads it: a URL
  * (`postgres://user[:password]@host[:port]/db?sslmode=...`, also `postgresql://`), or, for
  * `postgres:` alone, the libpq environment variables (`PGHOST`, `PGPORT`, `PGUSER`,
- * `PGPASSWORD`, `PGDATABASE`, `PGSSLMODE`, `PGSSLROOTCERT`). What the URL leaves out comes
+ * `PGPASSWORD`, `PGDATABASE`, `PGSSLMODE`, `PGSSLROOTCERT`, `PGAPPNAME`, `PGCONNECT_TIMEOUT`). What the URL leaves out comes
  * from those variables too, as with libpq. The password is kept out of every description.
  */
 import { readFileSync } from 'node:fs';
@@ -25,6 +25,10 @@ export interface PostgresTarget {
   readonly sslmode: SslMode;
   /** A root certificate file (`sslrootcert`): the server's certificate must chain to it. */
   readonly sslrootcert: string | undefined;
+  /** What the connection is called on the server (`application_name`, `PGAPPNAME`); the sync adds what it syncs. Default `files-stream sync`. */
+  readonly applicationName: string;
+  /** How long to try to connect (`connect_timeout` seconds, `PGCONNECT_TIMEOUT`), in ms; `undefined`: the destination's default. */
+  readonly connectTimeoutMs: number | undefined;
   /** For messages: `postgres://user@host:port/db`, never the password. */
   readonly description: string;
 }
@@ -46,7 +50,7 @@ export function isPostgresUrl(to: string): boolean {
  */
 export function resolvePostgresTarget(to: string, env: Readonly<Record<string, string | undefined>> = process.env): PostgresTarget {
   const bad = (why: string) => new SyncError('destination', `${redactUrl(to)}: ${why}`);
-  let fromUrl: Partial<Record<'host' | 'port' | 'user' | 'password' | 'database' | 'sslmode' | 'sslrootcert', string>> = {};
+  let fromUrl: Partial<Record<'host' | 'port' | 'user' | 'password' | 'database' | 'sslmode' | 'sslrootcert' | 'application_name' | 'connect_timeout', string>> = {};
   if (!/^postgres(ql)?:$/i.test(to)) {
     let url: URL;
     try {
@@ -81,6 +85,8 @@ export function resolvePostgresTarget(to: string, env: Readonly<Record<string, s
       ...(query.dbname ? { database: query.dbname } : {}),
       ...(query.sslmode ? { sslmode: query.sslmode } : {}),
       ...(query.sslrootcert ? { sslrootcert: query.sslrootcert } : {}),
+      ...(query.application_name ? { application_name: query.application_name } : {}),
+      ...(query.connect_timeout ? { connect_timeout: query.connect_timeout } : {}),
     };
   }
   const host = fromUrl.host ?? env.PGHOST ?? 'localhost';
@@ -91,6 +97,9 @@ export function resolvePostgresTarget(to: string, env: Readonly<Record<string, s
   const database = fromUrl.database ?? env.PGDATABASE ?? user;
   const sslmode = (fromUrl.sslmode ?? env.PGSSLMODE ?? (host.startsWith('/') ? 'disable' : 'prefer')) as SslMode;
   if (!SSL_MODES.includes(sslmode)) throw bad(`sslmode ${JSON.stringify(sslmode)} is not one of ${SSL_MODES.join(', ')}`);
+  const timeoutText = fromUrl.connect_timeout ?? env.PGCONNECT_TIMEOUT;
+  const timeout = timeoutText === undefined ? undefined : Number(timeoutText);
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 0)) throw bad(`connect_timeout ${JSON.stringify(timeoutText)} is not a number of seconds`);
   const hostPart = host.startsWith('/') ? `[${host}]` : host.includes(':') ? `[${host}]` : host;
   return {
     host,
@@ -100,6 +109,9 @@ export function resolvePostgresTarget(to: string, env: Readonly<Record<string, s
     database,
     sslmode,
     sslrootcert: fromUrl.sslrootcert ?? env.PGSSLROOTCERT,
+    applicationName: fromUrl.application_name ?? env.PGAPPNAME ?? 'files-stream sync',
+    // libpq: 0 waits for ever; less than 2 is 2.
+    connectTimeoutMs: timeout === undefined ? undefined : timeout === 0 ? 0 : Math.max(2, timeout) * 1000,
     description: `postgres://${encodeURIComponent(user)}@${hostPart}:${port}/${encodeURIComponent(database)}`,
   };
 }

@@ -92,8 +92,8 @@ export async function openPostgres(
     ...(target.password === undefined ? {} : { password: target.password }),
     database: target.database,
     ssl: tlsOptionsOf(target, fallback),
-    application_name: 'files-stream sync',
-    connectionTimeoutMillis: connectTimeoutMs,
+    application_name: target.applicationName,
+    connectionTimeoutMillis: target.connectTimeoutMs ?? connectTimeoutMs,
     keepAlive: true,
     options: '-c TimeZone=UTC -c client_encoding=UTF8',
   });
@@ -191,7 +191,7 @@ class PostgresSession implements DestinationSession {
     const table = hash < 0 ? key : key.slice(0, hash);
     const locks: { key: number; shared: boolean }[] =
       hash < 0 ? [{ key: lockKey(`table ${this.schema}.${table}`), shared: false }] : [{ key: lockKey(`table ${this.schema}.${table}`), shared: true }, { key: lockKey(`shard ${this.schema}.${key}`), shared: false }];
-    await this.#run(`SELECT set_config('application_name', $1, false)`, [`files-stream sync ${key} (pid ${process.pid} on ${hostname()})`.slice(0, 63)]);
+    await this.#run(`SELECT set_config('application_name', $1, false)`, [`${this.target.applicationName} ${key} (pid ${process.pid} on ${hostname()})`.slice(0, 63)]);
     for (const lock of locks) {
       for (;;) {
         const [row] = await this.#run(`SELECT ${lock.shared ? 'pg_try_advisory_lock_shared' : 'pg_try_advisory_lock'}($1, $2) AS ok`, [LOCK_SPACE, lock.key]);
