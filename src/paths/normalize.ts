@@ -4,44 +4,62 @@ const SEPARATORS = /[\\/]/;
 
 /**
  * Files.com's canonical form of a path, the one to send: NUL bytes removed, `\` read as
- * `/`, empty, `.` and `..` segments dropped, trailing white space trimmed, no leading or
- * trailing slash. Case, accents and Unicode form are kept as given.
+ * `/`, empty, `.` and `..` segments dropped, no leading or trailing slash. Case, accents,
+ * Unicode form and white space are kept as given, trailing white space included: this is
+ * the official SDKs' `pathNormalizer.normalize`.
  *
  * Files.com drops `..` segments rather than resolving them (`a/b/../c` is `a/b/c`), so a
- * path can never climb above the root. Trailing white space is trimmed from the path as
- * a whole, so the result never ends in white space or a slash (`a/b/ ` is `a/b`); white
- * space at the start of a name, or inside it, is kept.
+ * path can never climb above the root. Trailing white space is never trimmed: the API
+ * does not trim it either, it refuses a folder name that ends in white space
+ * (`bad-request/path-cannot-have-trailing-whitespace`), so trimming here would quietly
+ * turn a path the API refuses into another one. Only {@link toComparable} folds it away,
+ * to compare paths.
  *
- * @example normalizePath('/../Reports\\2024//./Q1.csv ') // 'Reports/2024/Q1.csv'
+ * @example normalizePath('/../Reports\\2024//./Q1.csv') // 'Reports/2024/Q1.csv'
+ * @example normalizePath('Reports /Q1.csv ') // 'Reports /Q1.csv ' (kept: sent as is)
  */
 export function normalizePath(path: string): string {
-  const names = path.replaceAll('\0', '').split(SEPARATORS).filter(isName);
-  while (names.length > 0) {
-    const last = (names.pop() as string).trimEnd();
-    if (isName(last)) {
-      names.push(last);
-      break;
-    }
-  }
-  return names.join('/');
+  return names(path).join('/');
+}
+
+/** The names of a path as {@link normalizePath} keeps them. */
+function names(path: string): string[] {
+  return path.replaceAll('\0', '').split(SEPARATORS).filter(isName);
 }
 
 /**
- * The form in which Files.com compares paths: {@link normalizePath}, then Unicode NFKC,
- * then the accented Latin letters transliterated to ASCII (`É` → `e`, `ß` → `ss`, see
- * {@link transliterateLatin}), then lower case, then trailing white space trimmed again.
- * Two paths name the same file or folder on Files.com when their comparable forms are
- * equal. Not for sending: send {@link normalizePath}'s form.
+ * {@link normalizePath}, then trailing white space trimmed from the path as a whole, for
+ * comparison only: the result never ends in white space or a slash (`a/b/ ` is `a/b`, and
+ * `a/b/.. ` is `a/b`); white space at the start of a name, or inside it, is kept.
+ */
+function trimmedForComparison(path: string): string {
+  const kept = names(path);
+  while (kept.length > 0) {
+    const last = (kept.pop() as string).trimEnd();
+    if (isName(last)) {
+      kept.push(last);
+      break;
+    }
+  }
+  return kept.join('/');
+}
+
+/**
+ * The form in which Files.com compares paths: {@link normalizePath} with trailing white
+ * space trimmed, then Unicode NFKC, then the accented Latin letters transliterated to ASCII
+ * (`É` → `e`, `ß` → `ss`, see {@link transliterateLatin}), then lower case, then trailing
+ * white space trimmed again. Two paths name the same file or folder on Files.com when their
+ * comparable forms are equal. Not for sending: send {@link normalizePath}'s form.
  *
  * Lower-casing is done code point by code point (`Σ` is always `σ`, never the word-final
  * `ς` that `String.prototype.toLowerCase` picks), so a name's last letter compares like
  * any other.
  *
- * @example toComparable('/Équipe/Rapport FINAL.txt') // 'equipe/rapport final.txt'
+ * @example toComparable('/Équipe/Rapport FINAL.txt ') // 'equipe/rapport final.txt'
  */
 export function toComparable(path: string): string {
   // NFKC can make separators and dot names (`＼` → `\`, `．．` → `..`): normalise once more after it.
-  const folded = transliterateLatin(normalizePath(normalizePath(path).normalize('NFKC')));
+  const folded = transliterateLatin(trimmedForComparison(trimmedForComparison(path).normalize('NFKC')));
   // Lower-casing can land in the transliterated block (`ẞ` → `ß`): transliterate once more after it.
   return transliterateLatin(lowerCase(folded)).trimEnd();
 }

@@ -169,14 +169,13 @@ describe(`query serialisation and path encoding (${FORM} form, ${RUNS} runs each
 });
 
 describe(`path rules (${FORM} form, ${RUNS} runs each)`, () => {
-  it('normalizePath: idempotent; never a backslash, NUL, empty, "." or ".." name, edge slash or trailing space', () => {
+  it('normalizePath: idempotent; never a backslash, NUL, empty, "." or ".." name, or edge slash', () => {
     fc.assert(
       fc.property(hostilePath, (p) => {
         const n = normalizePath(p);
         expect(normalizePath(n)).toBe(n);
         expect(n).not.toMatch(/[\\\0]/);
         expect(n.startsWith('/') || n.endsWith('/')).toBe(false);
-        expect(n).toBe(n.trimEnd());
         if (n !== '') for (const name of n.split('/')) expect(['', '.', '..']).not.toContain(name);
         expect(pathsEqual(p, n)).toBe(true);
       }),
@@ -259,7 +258,8 @@ describe(`round trips through the emulator (${FORM} form, ${HTTP_RUNS} runs each
       let run = 0;
       // One name, before and after NFKC (which can turn `＼` into a separator): a name, not a path.
       const oneName = (s: string) => s !== '' && !s.includes('/');
-      const name = wellFormed.filter((s) => oneName(normalizePath(s)) && oneName(normalizePath(normalizePath(s).normalize('NFKC'))));
+      // (A name ending in white space is refused by the API: bad-request/path-cannot-have-trailing-whitespace.)
+      const name = wellFormed.filter((s) => oneName(normalizePath(s)) && oneName(normalizePath(normalizePath(s).normalize('NFKC'))) && !/[ \t\n\v\f\r]$/.test(normalizePath(s)));
       await fc.assert(
         fc.asyncProperty(name, async (raw) => {
           const parent = `rt-${run++}`;

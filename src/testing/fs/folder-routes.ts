@@ -1,4 +1,4 @@
-import { toComparable } from '../../paths/index.js';
+import { normalizePath, toComparable } from '../../paths/index.js';
 import type { SortKey, SortValue } from '../data/cursor.js';
 import { pageReply } from '../data/list-reply.js';
 import { parseListQuery } from '../data/list-query.js';
@@ -11,7 +11,7 @@ import { jsonReply } from '../server/reply.js';
 import type { RouteDef } from '../server/routing.js';
 import { contentSize } from './content.js';
 import { fileRecord } from './file-record.js';
-import type { FileEntry } from './store.js';
+import { refuseTrailingWhitespace, type FileEntry, type FileStore } from './store.js';
 
 /** Sort fields of a folder listing. */
 const folderSortFields = ['path', 'size', 'modified_at_datetime', 'provided_modified_at'] as const;
@@ -68,7 +68,60 @@ function folderView(entries: readonly FileEntry[], field: string | undefined, de
   return { view, entries: decorated.map((d) => d.entry) };
 }
 
-/** Routes of `/folders`: list one folder (folders first, cursor-paginated, sortable), create a folder. */
+/** The `type` values of a folder listing ("Can be `folder` or `file`"), as the entries' own `type`. */
+const listedTypes: Readonly<Record<string, FileEntry['type']>> = { folder: 'directory', file: 'file' };
+
+/**
+ * The filters of a folder listing, as the official SDKs document `Folder.listFor`:
+ *
+ * - `type`: "Type of objects to return.  Can be `folder` or `file`." Any other value
+ *   (`directory` included: that is a File record's own `type`, not a value of this
+ *   parameter) is a `400 bad-request/request-params-invalid`.
+ * - `search`: "will search the folders/files list by name. Ignores text before last `/`."
+ *   Case is ignored.
+ * - `modified_at_datetime`: "will only return files/folders modified after this time. Can
+ *   be used only in combination with `type` filter." After: the entry's `mtime`, in whole
+ *   seconds as it is listed, is later than that time. Without `type` it is a
+ *   `400 bad-request/request-params-required`.
+ */
+function listingFilter(params: Record<string, unknown>): ((entry: FileEntry) => boolean) | undefined {
+  const typeParam = stringParam(params, 'type');
+  let type: FileEntry['type'] | undefined;
+  if (typeParam !== undefined && typeParam !== '') {
+    type = Object.hasOwn(listedTypes, typeParam) ? listedTypes[typeParam] : undefined;
+    if (!type) fail(400, 'bad-request/request-params-invalid', `type must be folder or file, not ${JSON.stringify(typeParam)}.`);
+  }
+  const after = timeParam(params, 'modified_at_datetime');
+  if (after !== undefined && !type) {
+    fail(400, 'bad-request/request-params-required', 'modified_at_datetime can be used only in combination with type (folder or file).');
+  }
+  const rawSearch = stringParam(params, 'search');
+  const search = rawSearch?.slice(rawSearch.lastIndexOf('/') + 1).toLowerCase() || undefined;
+  if (!type && after === undefined && search === undefined) return undefined;
+  return (e) =>
+    (!type || e.type === type) &&
+    (after === undefined || Math.floor(e.mtime / 1000) * 1000 > after) &&
+    (search === undefined || e.path.slice(e.path.lastIndexOf('/') + 1).toLowerCase().includes(search));
+}
+
+/** Every file and folder below the root, at any depth (`search_all`: "we will search the entire site"). */
+function everyEntry(store: FileStore): FileEntry[] {
+  const out: FileEntry[] = [];
+  const folders = [''];
+  for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+    for (const entry of store.list(folder) ?? []) {
+      out.push(entry);
+      if (entry.type === 'directory') folders.push(entry.path);
+    }
+  }
+  return out;
+}
+
+/**
+ * Routes of `/folders`: list one folder (folders first, cursor-paginated, sortable,
+ * filtered by `type`, `search`, `modified_at_datetime`; or, with `search_all`, the whole
+ * site), create a folder. Neither takes a path with a name that ends in white space.
+ */
 export function folderRoutes(site: Site): RouteDef[] {
   const store = site.files;
   return [
@@ -77,19 +130,21 @@ export function folderRoutes(site: Site): RouteDef[] {
       path: '/folders/{path}',
       handle: ({ params, pathParams }) => {
         const path = pathParams['path'] ?? '';
+        refuseTrailingWhitespace(path, 'every-name');
         const query = parseListQuery(params, { perPageMax: 10_000, sortFields: folderSortFields }, site.codec);
-        let entries = store.list(path);
+        // "search_all: Search entire site?  If true, we will search the entire site.  Do not
+        // provide a path when using this parameter." A path below the root is refused.
+        const searchAll = boolParam(params, 'search_all');
+        if (searchAll && normalizePath(path) !== '') {
+          fail(400, 'bad-request/search-all-on-child-path', 'search_all searches the entire site: list the root folder (/) with it.');
+        }
+        let entries = searchAll ? everyEntry(store) : store.list(path);
         if (!entries) {
           if (store.stat(path)) fail(400, 'bad-request/folder-must-not-be-a-file', `${path} is a file.`);
           fail(404, 'not-found/file-not-found', `Folder ${path} not found.`);
         }
-        const type = stringParam(params, 'type');
-        const search = stringParam(params, 'search')?.toLowerCase();
-        if (type || search) {
-          entries = entries.filter(
-            (e) => (!type || e.type === type) && (!search || e.path.slice(e.path.lastIndexOf('/') + 1).toLowerCase().includes(search)),
-          );
-        }
+        const keep = listingFilter(params);
+        if (keep) entries = entries.filter(keep);
         const sorted = folderView(entries, query.sortField, query.descending);
         const page = readPage({ view: sorted.view, order: query.order, perPage: query.perPage, cursor: query.cursor });
         return pageReply(page.ids.map((i) => JSON.stringify(fileRecord(sorted.entries[i]!))), page, site.codec);
@@ -99,7 +154,9 @@ export function folderRoutes(site: Site): RouteDef[] {
       method: 'POST',
       path: '/folders/{path}',
       handle: ({ params, pathParams }) => {
-        const entry = store.mkdir(pathParams['path'] ?? '', {
+        const path = pathParams['path'] ?? '';
+        refuseTrailingWhitespace(path, 'every-name');
+        const entry = store.mkdir(path, {
           mkdirParents: boolParam(params, 'mkdir_parents'),
           providedMtime: timeParam(params, 'provided_mtime'),
         });

@@ -45,10 +45,39 @@ function lastName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
+/** A name that ends in white space, as the API reads it (Ruby's `\s`: space, tab, LF, VT, FF, CR). */
+const TRAILING_WHITE_SPACE = /[ \t\n\v\f\r]$/;
+
+/** Which names of a request's path {@link refuseTrailingWhitespace} checks. */
+export type NamesChecked = 'every-name' | 'folder-names';
+
+/**
+ * Refuses, with `400 bad-request/path-cannot-have-trailing-whitespace`, a path that has a
+ * folder name ending in white space. Files.com never trims a request's path; it answers
+ * with that error (the official Ruby SDK's tests quote a real answer: "The request
+ * parameter path cannot have trailing whitespace: .   /+testing previews.", http-code
+ * 400), for any name of the path, not only the last. `every-name` checks every name (the
+ * `/folders` endpoints, and any path that names a folder); `folder-names` checks the names
+ * above the last (a file's path: a file's own name is left to the route).
+ *
+ * Names are the path's `/` and `\` separated parts as sent, before any normalisation, so
+ * a `. ` or `.. ` name counts too.
+ */
+export function refuseTrailingWhitespace(path: string, checked: NamesChecked): void {
+  const parts = path.split(/[\\/]/);
+  if (checked === 'folder-names') parts.pop();
+  const bad = parts.find((name) => TRAILING_WHITE_SPACE.test(name));
+  if (bad !== undefined) {
+    fail(400, 'bad-request/path-cannot-have-trailing-whitespace', `The request parameter path cannot have trailing whitespace: ${JSON.stringify(bad)} in ${JSON.stringify(path)}.`);
+  }
+}
+
 /**
  * The site's files: the derived tree plus an overlay of what was written, and the set of
  * derived paths deleted (which hides everything below them). Paths compare as Files.com
- * compares them (case-insensitive, NFKC, accents folded).
+ * compares them (case-insensitive, NFKC, accents folded, trailing white space folded), but
+ * are never trimmed: a path with a folder name ending in white space is refused (see
+ * {@link refuseTrailingWhitespace}), and a name is stored as it was sent.
  */
 export class FileStore {
   readonly tree: DerivedTree;
@@ -64,8 +93,12 @@ export class FileStore {
     this.#now = now;
   }
 
-  /** The file or folder at `path`, or `undefined`. The root ('') is always a folder. */
+  /**
+   * The file or folder at `path`, or `undefined`. The root ('') is always a folder. Fails
+   * when a folder name above the last ends in white space (see {@link refuseTrailingWhitespace}).
+   */
   stat(path: string): FileEntry | undefined {
+    refuseTrailingWhitespace(path, 'folder-names');
     const key = toComparable(path);
     const over = this.#overlay.get(key);
     if (over) return over;
@@ -96,8 +129,12 @@ export class FileStore {
     return out;
   }
 
-  /** Creates a folder. Fails when it exists or (without `mkdirParents`) its parent is missing. */
+  /**
+   * Creates a folder. Fails when a name of its path ends in white space, when it exists, or
+   * (without `mkdirParents`) when its parent is missing.
+   */
   mkdir(path: string, options: WriteOptions = {}): FileEntry {
+    refuseTrailingWhitespace(path, 'every-name');
     const display = normalizePath(path);
     if (display === '') fail(422, 'processing-failure/destination-exists', 'The root folder already exists.');
     if (this.stat(display)) fail(422, 'processing-failure/destination-exists', `${display} already exists.`);
@@ -112,8 +149,12 @@ export class FileStore {
     });
   }
 
-  /** Writes a file (replacing an existing file). Fails when a folder is in the way or the parent is missing. */
+  /**
+   * Writes a file (replacing an existing file). Fails when a folder name of its path ends in
+   * white space, when a folder is in the way, or when the parent is missing.
+   */
   writeFile(path: string, content: Content, options: WriteOptions = {}): FileEntry {
+    refuseTrailingWhitespace(path, 'folder-names');
     const display = normalizePath(path);
     if (display === '') fail(400, 'bad-request/invalid-path', 'A file path is required.');
     if (this.stat(display)?.type === 'directory') fail(422, 'processing-failure/destination-exists', `${display} is a folder.`);
@@ -133,6 +174,7 @@ export class FileStore {
 
   /** Fails as {@link writeFile} would, without writing (checked when an upload begins). */
   checkWritable(path: string, mkdirParents: boolean): void {
+    refuseTrailingWhitespace(path, 'folder-names');
     const display = normalizePath(path);
     if (display === '') fail(400, 'bad-request/invalid-path', 'A file path is required.');
     if (this.stat(display)?.type === 'directory') fail(422, 'processing-failure/destination-exists', `${display} is a folder.`);
@@ -176,6 +218,8 @@ export class FileStore {
   #checkTransfer(from: string, to: string, overwrite: boolean): FileEntry {
     const source = this.stat(from);
     if (!source) fail(404, 'not-found/file-not-found', `${normalizePath(from)} not found.`);
+    // Before anything is replaced: a folder's destination names a folder, a file's has folders above it.
+    refuseTrailingWhitespace(to, source.type === 'directory' ? 'every-name' : 'folder-names');
     const fromKey = toComparable(from);
     const toKey = toComparable(to);
     if (toKey === '') fail(400, 'bad-request/invalid-path', 'A destination path is required.');
