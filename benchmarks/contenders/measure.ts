@@ -10,7 +10,7 @@ export interface ListingResult {
 /** Settings every contender reads from its environment. */
 export const env = {
   baseUrl: process.env.BENCH_BASE_URL ?? '',
-  apiKey: process.env.BENCH_API_KEY ?? 'emulator-key',
+  apiKey: process.env.BENCH_API_KEY ?? 'emulatorkey',
   records: Number(process.env.BENCH_RECORDS ?? 0),
   perPage: Number(process.env.BENCH_PER_PAGE ?? 1000),
 };

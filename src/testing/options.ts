@@ -11,11 +11,23 @@ export interface FileSizeOptions {
   zeroRate?: number;
 }
 
+/**
+ * The emulator's API key unless `apiKey` says otherwise: letters and digits only, the keys
+ * every official SDK accepts (the Python SDK's `check_api_key` refuses a key unless
+ * `api_key.isalnum()`; `emulator-key`, the former default, failed it).
+ */
+export const DEFAULT_API_KEY = 'emulatorkey';
+
 /** Options of {@link createEmulator}. Every count is of synthetic records that cost no memory. */
 export interface EmulatorOptions {
   /** Seed of every derived record and of fault injection. Default `1`. */
   seed?: number | string;
-  /** The API key accepted in `X-FilesAPI-Key`. Default `'emulator-key'`. */
+  /**
+   * The API key accepted in `X-FilesAPI-Key`. Default {@link DEFAULT_API_KEY} (`'emulatorkey'`).
+   * A key given here is accepted as it is, but give letters and digits only when an
+   * official SDK will send it: the Python SDK refuses any other key before sending
+   * (`api_key.isalnum()`).
+   */
   apiKey?: string;
   /** Origin the msw handlers answer on (and `emulator.fetch` assumes). Default `'https://app.files.com'`. */
   baseUrl?: string;
@@ -165,7 +177,7 @@ export function resolveOptions(options: EmulatorOptions, normalizeSeed: (seed: n
   const now = options.now ?? Date.now;
   return {
     seed: normalizeSeed(options.seed ?? 1),
-    apiKey: options.apiKey ?? 'emulator-key',
+    apiKey: options.apiKey ?? DEFAULT_API_KEY,
     baseUrl: (options.baseUrl ?? 'https://app.files.com').replace(/\/+$/, ''),
     users,
     groups,

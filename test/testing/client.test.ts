@@ -24,7 +24,7 @@ describe('the project client against the emulator', () => {
   for (const frontEnd of ['msw', 'http'] as const) {
     it(`lists every user exactly once (${frontEnd})`, async () => {
       const baseUrl = frontEnd === 'msw' ? inProcess.baseUrl : http.baseUrl;
-      const client = createClient({ apiKey: 'emulator-key', baseUrl, retry: fastRetry });
+      const client = createClient({ apiKey: 'emulatorkey', baseUrl, retry: fastRetry });
       const ids: number[] = [];
       for await (const user of client.users.list({ per_page: 300 })) ids.push((user as { id: number }).id);
       expect(ids).toEqual(Array.from({ length: 2_500 }, (_, i) => i + 1));
@@ -36,7 +36,7 @@ describe('the project client against the emulator', () => {
   it('survives 10% failures (429, 500, 503, resets, truncated bodies) without losing or duplicating a record', async () => {
     http.emulator.setFaults({ rateLimited: 0.02, serverError: 0.02, unavailable: 0.02, connectionReset: 0.02, truncatedBody: 0.02, retryAfter: 0, maxConsecutive: 3 });
     try {
-      const client = createClient({ apiKey: 'emulator-key', baseUrl: http.baseUrl, retry: fastRetry });
+      const client = createClient({ apiKey: 'emulatorkey', baseUrl: http.baseUrl, retry: fastRetry });
       const ids: number[] = [];
       for await (const user of client.users.list({ per_page: 50 })) ids.push((user as { id: number }).id);
       expect(ids).toEqual(Array.from({ length: 2_500 }, (_, i) => i + 1));

@@ -36,7 +36,7 @@ async function run(base: string, steps: Step[], cursors: Map<string, string>): P
     const path = step.path.replace(/\{cursor:(\w+)\}/, (_, name: string) => cursors.get(name) ?? '');
     const res = await fetch(`${base}${API_PATH}${path}`, {
       method: step.method ?? 'GET',
-      headers: { 'X-FilesAPI-Key': 'emulator-key', 'content-type': 'application/json' },
+      headers: { 'X-FilesAPI-Key': 'emulatorkey', 'content-type': 'application/json' },
       body: step.json === undefined ? undefined : JSON.stringify(step.json),
     });
     const next = res.headers.get('x-files-cursor-next');
@@ -79,9 +79,9 @@ describe('front ends', () => {
   });
 
   it('serves downloads and uploads on the msw origin', async () => {
-    const root = (await (await mswEmulator.fetch(`${mswEmulator.baseUrl}${API_PATH}/folders/`, { headers: { 'X-FilesAPI-Key': 'emulator-key' } })).json()) as { path: string; type: string; size: number }[];
+    const root = (await (await mswEmulator.fetch(`${mswEmulator.baseUrl}${API_PATH}/folders/`, { headers: { 'X-FilesAPI-Key': 'emulatorkey' } })).json()) as { path: string; type: string; size: number }[];
     const listed = root.find((f) => f.type === 'file' && f.size > 0)!;
-    const file = (await (await fetch(`${mswEmulator.baseUrl}${API_PATH}/files/${encodeURIComponent(listed.path)}`, { headers: { 'X-FilesAPI-Key': 'emulator-key' } })).json()) as { download_uri: string };
+    const file = (await (await fetch(`${mswEmulator.baseUrl}${API_PATH}/files/${encodeURIComponent(listed.path)}`, { headers: { 'X-FilesAPI-Key': 'emulatorkey' } })).json()) as { download_uri: string };
     expect(file.download_uri.startsWith(`${mswEmulator.baseUrl}/emulator/download/`)).toBe(true);
     expect((await (await fetch(file.download_uri)).arrayBuffer()).byteLength).toBe(listed.size);
   });

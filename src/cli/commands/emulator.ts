@@ -59,7 +59,7 @@ function timesOption(value: string): TimeLayout {
  */
 export function emulatorCommand(io: CliIo): Command {
   return new Command('emulator')
-    .description('serve a local Files.com emulator until Ctrl-C (prints the base URL and key to use; --api-key sets the key it accepts, default emulator-key)')
+    .description('serve a local Files.com emulator until Ctrl-C (prints the base URL and key to use; --api-key sets the key it accepts, default emulatorkey)')
     .option('--port <n>', 'TCP port on 127.0.0.1 (0: any free port)', nonNegativeInt, 0)
     .option('--users <n>', 'number of users', nonNegativeInt, 100)
     .option('--files <n>', 'number of files in the folder tree', nonNegativeInt, 200)
@@ -73,6 +73,12 @@ export function emulatorCommand(io: CliIo): Command {
     .option('--max-concurrent <n>', 'API requests served at once; more get 429 with Retry-After, as a rate limit would', positiveInt)
     .option('--retry-after <s>', 'Retry-After of every 429 (of --max-concurrent and of --faults), in seconds (default 1)', nonNegativeInt)
     .option('--seed <seed>', 'seed of the generated data', '1')
+    .addHelpText(
+      'after',
+      '\nAPI key: the emulator accepts the key given with --api-key as it is; without it, emulatorkey.\n' +
+        'A valid key for the official Files.com SDKs is letters and digits only (A-Z, a-z, 0-9; no\n' +
+        'dashes, spaces or other signs): the Python SDK refuses any other key before sending it.\n',
+    )
     .action(async (options: EmulatorCommandOptions, command: Command) => {
       // The emulator (and msw, which it loads when installed) is only imported for this command.
       const { createEmulator } = await import('../../testing/index.js');

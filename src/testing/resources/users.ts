@@ -7,7 +7,7 @@ import { modelExample } from '../data/spec-facts.js';
 import { TemplateSource } from '../data/template.js';
 import { EPOCH_MS, isoSeconds } from '../data/time.js';
 import { fail } from '../server/errors.js';
-import { modelFields, recordId, requireParams } from '../server/params.js';
+import { modelFields, objectParam, recordId, requireParams, type Params } from '../server/params.js';
 import { emptyReply, jsonReply } from '../server/reply.js';
 import type { RouteDef } from '../server/routing.js';
 import { membershipsOfUser } from './group-users.js';
@@ -82,6 +82,7 @@ export function createUsers(site: Site): ListableCollection {
     sortFields: ['site_id', 'workspace_id', 'company', 'name', 'disabled', 'authenticate_until', 'username', 'email',
       'site_admin', 'last_desktop_login_at', 'last_login_at', 'password_validity_days', 'ssl_required'],
     filterFields: {
+      // And `not_site_admin`, the spec's too, answered by the `GET /users` route (see `takeNotSiteAdmin`).
       filter: ['username', 'name', 'email', 'company', 'site_admin', 'password_validity_days', 'ssl_required',
         'last_login_at', 'authenticate_until', 'disabled', 'partner_id', 'primary_group_id', 'workspace_id'],
       filter_prefix: ['username', 'name', 'email', 'company'],
@@ -108,6 +109,26 @@ export function findUserByUsername(site: Site, username: string): number | undef
   return undefined;
 }
 
+/**
+ * `filter[not_site_admin]`, which the spec lists for `GET /users` and both SDK READMEs give
+ * as their exact-filter example ("Users who are not site admins": `filter: { not_site_admin:
+ * true }`), is no field of a user record: it is read here as the exact match of a field that
+ * is `!site_admin` (`true`: the users who are not site admins; `false`: the site admins;
+ * compared case-insensitively as text, as the other exact filters). Answers the parameters
+ * without it (so the list query checks the other filters as usual) and its lowercased value.
+ */
+function takeNotSiteAdmin(params: Params): { params: Params; notSiteAdmin: string | undefined } {
+  const filter = objectParam(params, 'filter');
+  if (!filter || !('not_site_admin' in filter)) return { params, notSiteAdmin: undefined };
+  const { not_site_admin: value, ...others } = filter;
+  if (value !== null && typeof value === 'object') {
+    fail(400, 'bad-request/invalid-filter-param-value', 'filter[not_site_admin] must be a single value.');
+  }
+  const rest: Params = { ...params, filter: others };
+  if (Object.keys(others).length === 0) delete rest['filter'];
+  return { params: rest, notSiteAdmin: String(value).toLowerCase() };
+}
+
 const USER_FIELDS = new Set(Object.keys(modelExample('User')));
 
 function userFields(body: JsonRecord): JsonRecord {
@@ -127,13 +148,15 @@ export function userRoutes(site: Site): RouteDef[] {
     {
       method: 'GET',
       path: '/users',
-      handle: ({ params }) => {
+      handle: ({ params: raw }) => {
+        const { params, notSiteAdmin } = takeNotSiteAdmin(raw);
         const ids = typeof params['ids'] === 'string' && params['ids'] ? new Set(params['ids'].split(',').map(Number)) : undefined;
         const search = typeof params['search'] === 'string' && params['search'] ? params['search'].toLowerCase() : undefined;
         const extra =
-          ids || search
+          ids || search || notSiteAdmin !== undefined
             ? (id: number) =>
                 (!ids || ids.has(id)) &&
+                (notSiteAdmin === undefined || String(collection.field(id, 'site_admin') !== true) === notSiteAdmin) &&
                 (!search || ['username', 'name', 'email'].some((f) => String(collection.field(id, f)).toLowerCase().includes(search)))
             : undefined;
         return listReply(users, params, site.codec, extra);

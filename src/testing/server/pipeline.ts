@@ -2,6 +2,7 @@ import { Salt, hash3 } from '../data/hash.js';
 import { buildSite, type Site } from '../data/site.js';
 import { operationId } from '../data/spec-facts.js';
 import type { ResolvedOptions } from '../options.js';
+import { authorizeSession } from '../resources/sessions.js';
 import { CONTROL_PREFIX, handleControl } from './control.js';
 import { EmulatorApiError, errorReply } from './errors.js';
 import { FaultInjector, type FaultDraw, type FaultKind } from './faults.js';
@@ -146,7 +147,7 @@ export class RequestPipeline {
       const anonymous = !(match instanceof EmulatorApiError) && match.def.anonymous === true;
       const principal = anonymous ? { kind: 'anonymous' as const } : this.#authenticate(call);
       if (match instanceof EmulatorApiError) throw match;
-      const params = await this.#params(call);
+      const params = authorizeSession(this.site, principal, call.method, match, await this.#params(call));
       return await match.def.handle({
         method: call.method,
         params,

@@ -31,7 +31,7 @@ describe('files-stream emulator', () => {
     }
     child.process.kill('SIGINT');
     const result = await child.done;
-    expect(printed).toContain('FILESCOM_API_KEY=emulator-key');
+    expect(printed).toContain('FILESCOM_API_KEY=emulatorkey');
     expect(printed.join('\n') + result.stderr).not.toContain('real-account-key-123');
     expect(result, JSON.stringify(result)).toMatchObject({ code: 0 });
   });
