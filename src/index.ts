@@ -50,6 +50,7 @@ export {
   LocalFileChangedError,
   UnsafePathError,
   SyncError,
+  FileMigrationError,
   isFilesError,
 } from './errors/index.js';
 export type {
@@ -64,6 +65,7 @@ export type {
   UnsafePathReason,
   UnsafePathErrorOptions,
   SyncErrorReason,
+  FailedFileMigration,
 } from './errors/index.js';
 export type { ErrorFamily, KnownErrorType } from './generated/error-types.js';
 
@@ -92,6 +94,7 @@ export type {
 export type { UploadMethods, UploadOptions, UploadProgress } from './upload/upload.js';
 export type { UploadSource } from './upload/source.js';
 export type { WalkMethods, WalkOptions, WalkEntryType, WalkFirstEntry } from './walk/walk.js';
+export type { FileMigrationWaitMethods, FileMigrationRef, WaitForMigrationOptions } from './migrations/wait.js';
 
 // The API surface's types: models (`User`, `File`, ...), parameters (`UserListParams`, ...), namespaces.
 export type * from './generated/index.js';

@@ -8,6 +8,7 @@ import type { ApiContext } from '../api/context.js';
 import type { RequestCore } from '../core/types.js';
 import { downloadPlugin } from '../download/download.js';
 import type { ApiNamespaces } from '../generated/namespaces.js';
+import { fileMigrationsPlugin } from '../migrations/wait.js';
 import { uploadPlugin } from '../upload/upload.js';
 import { walkPlugin } from '../walk/walk.js';
 
@@ -18,7 +19,7 @@ export type PluginHost = ApiNamespaces & { readonly core: RequestCore; readonly 
 export type Plugin = (client: PluginHost) => { readonly [K in keyof ApiNamespaces]?: object };
 
 /** The plugins every client has. */
-export const builtinPlugins = [downloadPlugin, uploadPlugin, walkPlugin] as const;
+export const builtinPlugins = [downloadPlugin, uploadPlugin, walkPlugin, fileMigrationsPlugin] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 

@@ -406,3 +406,53 @@ export class SyncError extends FilesError {
     this.reason = reason;
   }
 }
+
+/**
+ * The fields of a file migration that a {@link FileMigrationError} reports: those of the
+ * Files.com `FileMigration` record (`GET /file_migrations/{id}`), as answered.
+ */
+export interface FailedFileMigration {
+  readonly id?: number | null;
+  readonly operation?: string | null;
+  readonly path?: string | null;
+  readonly dest_path?: string | null;
+  readonly status?: string | null;
+  readonly failure_message?: string | null;
+  readonly files_moved?: number | null;
+  readonly files_total?: number | null;
+}
+
+/**
+ * A file migration (the background work of `files.copy`, `files.move` and the other file
+ * actions) ended with status `failed`: thrown by `client.fileMigrations.wait`. The message
+ * names the migration, its operation and paths, and the server's `failure_message`.
+ * What the migration did before it failed is not undone by files-stream.
+ */
+export class FileMigrationError extends FilesError {
+  override name = 'FileMigrationError';
+  /** The migration's id; `undefined` when the server gave none. */
+  readonly migrationId: number | undefined;
+  /** `copy`, `move`, ...; `undefined` when not reported. */
+  readonly operation: string | undefined;
+  /** The source path, when reported. */
+  readonly path: string | undefined;
+  /** The destination path, when reported. */
+  readonly destPath: string | undefined;
+  /** Why it failed, as the server said (`failure_message`); `undefined` when it did not. */
+  readonly failureMessage: string | undefined;
+  /** The migration record as answered (or built from the FileAction, when no request was needed). */
+  readonly migration: FailedFileMigration;
+
+  constructor(migration: FailedFileMigration, options?: FilesErrorOptions) {
+    const id = migration.id ?? undefined;
+    const what = migration.operation && migration.path ? ` (${migration.operation} ${migration.path}${migration.dest_path ? ` → ${migration.dest_path}` : ''})` : '';
+    const why = migration.failure_message ? `: ${migration.failure_message}` : ' (no failure_message given)';
+    super(`file migration${id === undefined ? '' : ` ${id}`}${what} failed${why}`, options);
+    this.migrationId = id;
+    this.operation = migration.operation ?? undefined;
+    this.path = migration.path ?? undefined;
+    this.destPath = migration.dest_path ?? undefined;
+    this.failureMessage = migration.failure_message ?? undefined;
+    this.migration = migration;
+  }
+}

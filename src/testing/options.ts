@@ -114,6 +114,12 @@ export interface EmulatorOptions {
   concurrencyRetryAfter?: number | string | null;
   /** How many recent requests `emulator.requests` keeps. Default 1000. */
   requestLogLimit?: number;
+  /**
+   * How long a copy or move of a folder takes, in ms of the clock (`now`): until then its
+   * file migration is `pending`/`processing` and nothing of it is visible. A single file's
+   * is done at once; 0 does every one at once. Default 1000.
+   */
+  migrationMs?: number;
 }
 
 /** Options with every default applied. */
@@ -147,6 +153,7 @@ export interface ResolvedOptions {
   readonly maxConcurrent: number | undefined;
   readonly concurrencyRetryAfter: number | string | null;
   readonly requestLogLimit: number;
+  readonly migrationMs: number;
 }
 
 function count(value: number | undefined, fallback: number, name: string, min = 0): number {
@@ -206,5 +213,6 @@ export function resolveOptions(options: EmulatorOptions, normalizeSeed: (seed: n
     maxConcurrent: options.maxConcurrent === undefined ? undefined : count(options.maxConcurrent, 0, 'maxConcurrent', 1),
     concurrencyRetryAfter: options.concurrencyRetryAfter === undefined ? 1 : options.concurrencyRetryAfter,
     requestLogLimit: count(options.requestLogLimit, 1000, 'requestLogLimit'),
+    migrationMs: count(options.migrationMs, 1000, 'migrationMs'),
   };
 }

@@ -11,6 +11,7 @@ describe('public surface', () => {
       'BadRequestError',
       'ConfigurationError',
       'DEFAULT_BASE_URL',
+      'FileMigrationError',
       'FilesApiError',
       'FilesError',
       'IntegrityError',

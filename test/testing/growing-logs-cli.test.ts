@@ -32,7 +32,8 @@ describe('files-stream emulator --logs-until / --log-rate', () => {
     const dated = await parsed(['--logs-until', '2025-01-31T23:59:59Z', '--log-rate', '0.5']);
     expect(emulatorOptionsOf(dated)).toMatchObject({ logsUntil: Date.parse('2025-01-31T23:59:59Z'), logRate: 0.5 });
     const plain = emulatorOptionsOf(await parsed([]));
-    expect('logsUntil' in plain || 'logRate' in plain).toBe(false);
+    expect('logsUntil' in plain || 'logRate' in plain || 'migrationMs' in plain).toBe(false);
+    expect(emulatorOptionsOf(await parsed(['--migration-ms', '0']))).toMatchObject({ migrationMs: 0 });
     // The options make an emulator whose logs end at its clock.
     const clock = Date.parse('2025-06-15T12:34:56.789Z');
     const emulator = createEmulator({ ...emulatorOptionsOf(now), now: () => clock });

@@ -15,6 +15,8 @@ export interface EmulatorCommandOptions {
   logsUntil?: 'now' | number;
   /** `--log-rate`: records per second. */
   logRate?: number;
+  /** `--migration-ms`: how long a folder's copy or move takes. */
+  migrationMs?: number;
   faults?: number;
   latency?: number;
   maxConcurrent?: number;
@@ -68,6 +70,7 @@ export function emulatorCommand(io: CliIo): Command {
     .option('--times <layout>', 'how log times spread over their span: uniform, or burst:<share>:<width>[:<at>] (e.g. burst:0.9:0.05: 90% of the records in 5% of the span)', timesOption)
     .option('--logs-until <when>', 'end every log at <when>: now (the start of the emulator) or an ISO 8601 date-time; the last record of each log is at that second, the others before it (default: logs start at 2024-01-01)', logsUntilOption)
     .option('--log-rate <n>', 'records per second each log (action logs, history, the other logs) gains while the emulator runs, dated as they arrive (fractions allowed: 0.5 is one every 2 s)', logRateOption)
+    .option('--migration-ms <ms>', 'how long a copy or move of a folder takes (its file migration pending until then; a file is done at once; 0: every one at once; default 1000)', nonNegativeInt)
     .option('--faults <rate>', 'share of API requests that fail (429, 500, 503, reset in equal parts)', rate)
     .option('--latency <ms>', 'delay before each API answer', nonNegativeInt)
     .option('--max-concurrent <n>', 'API requests served at once; more get 429 with Retry-After, as a rate limit would', positiveInt)
@@ -94,8 +97,8 @@ export function emulatorCommand(io: CliIo): Command {
 
 /**
  * The `createEmulator` options of parsed command-line options: `--times` sets both layouts,
- * `--faults` splits its rate in four, `--logs-until` and `--log-rate` become `logsUntil` and
- * `logRate`.
+ * `--faults` splits its rate in four, `--logs-until`, `--log-rate` and `--migration-ms` become
+ * `logsUntil`, `logRate` and `migrationMs`.
  *
  * @param apiKey The key given with `--api-key` (the emulator's default when `undefined`).
  */
@@ -111,6 +114,7 @@ export function emulatorOptionsOf(options: EmulatorCommandOptions, apiKey?: stri
     ...(options.times ? { actionLogTimes: options.times, historyTimes: options.times } : {}),
     ...(options.logsUntil !== undefined ? { logsUntil: options.logsUntil } : {}),
     ...(options.logRate !== undefined ? { logRate: options.logRate } : {}),
+    ...(options.migrationMs !== undefined ? { migrationMs: options.migrationMs } : {}),
     ...(options.maxConcurrent ? { maxConcurrent: options.maxConcurrent } : {}),
     ...(options.retryAfter !== undefined ? { concurrencyRetryAfter: options.retryAfter } : {}),
     faults: {

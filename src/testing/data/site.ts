@@ -1,3 +1,4 @@
+import { FileMigrations } from '../fs/migrations.js';
 import { FileStore } from '../fs/store.js';
 import { DerivedTree } from '../fs/tree.js';
 import { UploadSessions } from '../fs/uploads.js';
@@ -33,6 +34,8 @@ export interface Site {
   readonly history: ListableCollection;
   readonly actionLogs: ListableCollection;
   readonly files: FileStore;
+  /** Copies and moves in the background (`GET /file_migrations/{id}`), on `files`. */
+  readonly migrations: FileMigrations;
   readonly uploads: UploadSessions;
   /** API keys accepted besides `options.apiKey` (created with `POST /api_keys`), mapped to their record id. */
   readonly extraKeys: Map<string, number>;
@@ -79,6 +82,7 @@ export function buildSite(options: ResolvedOptions): Site {
     },
   } as Partial<Mutable<Site>>;
   const full = site as Mutable<Site>;
+  full.migrations = new FileMigrations(full.files, options.now, options.migrationMs);
   full.users = createUsers(full);
   full.groups = createGroups(full);
   full.groupUsers = createGroupUsers(full);

@@ -4,6 +4,7 @@ import { boolParam, stringParam, timeParam } from '../server/params.js';
 import { emptyReply, jsonReply } from '../server/reply.js';
 import type { ApiCall, RouteDef } from '../server/routing.js';
 import { fileRecord } from './file-record.js';
+import type { MigrationOperation } from './migrations.js';
 import { downloadUrl } from './presigned.js';
 import type { FileEntry } from './store.js';
 
@@ -13,16 +14,20 @@ function entryAt(site: Site, path: string): FileEntry {
   return entry;
 }
 
-/** Routes of `/files` and `/file_actions` except uploads: download, metadata, update, delete, copy, move. */
+/**
+ * Routes of `/files` and `/file_actions` except uploads: download, metadata, update, delete,
+ * copy, move; and `GET /file_migrations/{id}`, the progress of a copy or move.
+ */
 export function fileRoutes(site: Site): RouteDef[] {
   const store = site.files;
-  let migrations = 0;
-  const transfer = (kind: 'copy' | 'move') => (call: ApiCall) => {
+  // The spec's FileAction: `{ status: 'pending', file_migration_id }`, the work done in the
+  // background (see migrations.ts).
+  const transfer = (kind: MigrationOperation) => (call: ApiCall) => {
     const destination = stringParam(call.params, 'destination');
     if (!destination) fail(400, 'bad-request/request-params-required', 'Parameter missing: destination');
     const overwrite = boolParam(call.params, 'overwrite');
-    store[kind](call.pathParams['path'] ?? '', destination, overwrite);
-    return jsonReply(201, { status: 'completed', file_migration_id: ++migrations });
+    const id = site.migrations.start(kind, call.pathParams['path'] ?? '', destination, overwrite);
+    return jsonReply(201, { status: 'pending', file_migration_id: id });
   };
   return [
     {
@@ -41,10 +46,9 @@ export function fileRoutes(site: Site): RouteDef[] {
     {
       method: 'GET',
       path: '/file_actions/metadata/{path}',
-      handle: (call) => {
-        const entry = entryAt(site, call.pathParams['path'] ?? '');
-        return jsonReply(200, fileRecord(entry, entry.type === 'file' ? downloadUrl(site, call.origin, entry.path) : undefined));
-      },
+      // No `download_uri`: "Provided only in response to a download request" (the File
+      // model's docs), which is `GET /files/{path}`.
+      handle: (call) => jsonReply(200, fileRecord(entryAt(site, call.pathParams['path'] ?? ''))),
     },
     {
       method: 'PATCH',
@@ -66,5 +70,17 @@ export function fileRoutes(site: Site): RouteDef[] {
     },
     { method: 'POST', path: '/file_actions/copy/{path}', handle: transfer('copy') },
     { method: 'POST', path: '/file_actions/move/{path}', handle: transfer('move') },
+    {
+      method: 'GET',
+      path: '/file_migrations/{id}',
+      handle: ({ pathParams }) => {
+        const raw = pathParams['id'] ?? '';
+        const migration = /^[0-9]+$/.test(raw) ? site.migrations.find(Number(raw)) : undefined;
+        // A bare `not-found`, as Files.com answered an unknown migration in the Go SDK's
+        // recorded exchange (files-sdk-go filemigration/fixtures/TestClient_Wait.yaml).
+        if (!migration) fail(404, 'not-found', 'Not Found');
+        return jsonReply(200, migration);
+      },
+    },
   ];
 }

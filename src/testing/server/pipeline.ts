@@ -58,6 +58,7 @@ export class RequestPipeline {
   async dispatch(call: IncomingCall): Promise<Reply> {
     const { pathname } = call.url;
     if (pathname.startsWith(CONTROL_PREFIX)) {
+      this.site.migrations.settle();
       const { reply, kind } = await handleControl(this, call);
       this.#record(call, reply, kind);
       return reply;
@@ -148,6 +149,8 @@ export class RequestPipeline {
       const principal = anonymous ? { kind: 'anonymous' as const } : this.#authenticate(call);
       if (match instanceof EmulatorApiError) throw match;
       const params = authorizeSession(this.site, principal, call.method, match, await this.#params(call));
+      // Copies and moves whose time has come complete before the request is answered.
+      this.site.migrations.settle();
       return await match.def.handle({
         method: call.method,
         params,
