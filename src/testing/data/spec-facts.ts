@@ -4,6 +4,7 @@
  */
 import { modelExamples, operationExamples } from '../../generated/examples.js';
 import { apiOperations, type ApiOperationInfo } from '../../generated/manifest.js';
+import { modelFields } from '../../generated/model-fields.js';
 import { operationSpecs } from '../../generated/operation-specs.js';
 import type { JsonRecord } from './collection.js';
 
@@ -49,4 +50,44 @@ export function rangeFilterFields(op: ApiOperationInfo, field: string): Partial<
     if (fields?.includes(field)) out[name] = fields;
   }
   return out;
+}
+
+/** One parameter of an operation as the spec lists it (name, type, `in`, valid fields...). */
+export type OperationParam = (typeof operationSpecs)[string]['params'][number];
+
+/** The parameters the spec lists for an operation, the path ones included (`cursor` left out). */
+export function operationParams(op: ApiOperationInfo): readonly OperationParam[] {
+  return operationSpecs[operationId(op)]?.params ?? [];
+}
+
+/**
+ * The model an operation's parameters are about: its resource's (`User` for `users.update`,
+ * whose parameters set the user's fields), else the model it answers with (`Action` for the
+ * history lists, whose filters compare its fields).
+ */
+export function operationModel(op: ApiOperationInfo): string | undefined {
+  const spec = operationSpecs[operationId(op)];
+  if (spec && modelFields[spec.resource]) return spec.resource;
+  return spec?.returns?.model ?? op.model;
+}
+
+/** The model an operation answers with (the records a list's filters compare), if any. */
+export function answerModel(op: ApiOperationInfo): string | undefined {
+  return operationSpecs[operationId(op)]?.returns?.model ?? op.model;
+}
+
+const fieldTypes = new Map<string, ReadonlyMap<string, string>>();
+
+/**
+ * The spec type of a field of a model (`date-time`, `int64`, `boolean`, `string`, `email`,
+ * `decimal`, ...), or `undefined` when the model has no such field.
+ */
+export function fieldType(model: string | undefined, field: string): string | undefined {
+  if (model === undefined) return undefined;
+  let types = fieldTypes.get(model);
+  if (!types) {
+    types = new Map(modelFields[model] ?? []);
+    fieldTypes.set(model, types);
+  }
+  return types.get(field);
 }

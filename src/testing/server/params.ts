@@ -74,13 +74,17 @@ export function stringParam(params: Params, name: string): string | undefined {
 export function intParam(params: Params, name: string): number | undefined {
   const value = stringParam(params, name);
   if (value === undefined || value === '') return undefined;
-  return /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  return /^[+-]?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
 }
 
-/** A boolean parameter (`true`, `1`, `yes`, `on` are true). */
+/**
+ * A boolean parameter (`true`, `1`, `yes`, `y`, `on`, `t` are true, in any case). The parameter
+ * check (`param-types.ts`) has refused any other value than those and `false`, `0`, `no`, `n`,
+ * `off`, `f` for a parameter the spec types `boolean`.
+ */
 export function boolParam(params: Params, name: string): boolean {
   const value = stringParam(params, name);
-  return value !== undefined && ['true', '1', 'yes', 'on', 't'].includes(value.toLowerCase());
+  return value !== undefined && ['true', '1', 'yes', 'y', 'on', 't'].includes(value.toLowerCase());
 }
 
 /** An object parameter such as `filter` or `sort_by`, or `undefined`. */

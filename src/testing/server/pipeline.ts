@@ -1,11 +1,12 @@
 import { Salt, hash3 } from '../data/hash.js';
 import { buildSite, type Site } from '../data/site.js';
-import { operationId } from '../data/spec-facts.js';
+import { operationId, type ApiOperationInfo } from '../data/spec-facts.js';
 import type { ResolvedOptions } from '../options.js';
 import { authorizeSession } from '../resources/sessions.js';
 import { CONTROL_PREFIX, handleControl } from './control.js';
 import { EmulatorApiError, errorReply } from './errors.js';
 import { FaultInjector, type FaultDraw, type FaultKind } from './faults.js';
+import { checkParamTypes } from './param-types.js';
 import { parseBody, parseNested, type Params } from './params.js';
 import type { Reply } from './reply.js';
 import { RequestLog } from './request-log.js';
@@ -148,7 +149,7 @@ export class RequestPipeline {
       const anonymous = !(match instanceof EmulatorApiError) && match.def.anonymous === true;
       const principal = anonymous ? { kind: 'anonymous' as const } : this.#authenticate(call);
       if (match instanceof EmulatorApiError) throw match;
-      const params = authorizeSession(this.site, principal, call.method, match, await this.#params(call));
+      const params = authorizeSession(this.site, principal, call.method, match, await this.#params(call, match.operation));
       // Copies and moves whose time has come complete before the request is answered.
       this.site.migrations.settle();
       return await match.def.handle({
@@ -181,12 +182,19 @@ export class RequestPipeline {
     throw new EmulatorApiError(401, 'not-authenticated/authentication-required', 'Authentication required: send X-FilesAPI-Key or X-FilesAPI-Auth.');
   }
 
-  async #params(call: IncomingCall): Promise<Params> {
-    const query = call.url.search ? parseNested(call.url.searchParams) : {};
+  /**
+   * The request's parameters: the query merged with the body (the body wins), each checked
+   * against its type in the spec's operation (`400` for a value not of its type, before any
+   * handler runs; see `param-types.ts`), the body's values handed on with their type.
+   */
+  async #params(call: IncomingCall, operation: ApiOperationInfo | undefined): Promise<Params> {
+    const parsed = call.url.search ? parseNested(call.url.searchParams) : {};
+    const query = operation ? checkParamTypes(operation, parsed, 'query') : parsed;
     if (!BODY_METHODS.has(call.method)) return query;
     const text = new TextDecoder().decode(await call.body());
-    const body = parseBody(text, call.header('content-type'));
-    if (!body) throw new EmulatorApiError(400, 'bad-request/invalid-body', 'The request body is not valid JSON.');
+    const raw = parseBody(text, call.header('content-type'));
+    if (!raw) throw new EmulatorApiError(400, 'bad-request/invalid-body', 'The request body is not valid JSON.');
+    const body = operation ? checkParamTypes(operation, raw, 'body') : raw;
     return { ...query, ...body };
   }
 
