@@ -13,6 +13,7 @@ import { createPermissions } from '../resources/permissions.js';
 import { createUsers } from '../resources/users.js';
 import { CursorCodec } from './cursor.js';
 import { hash3, Salt } from './hash.js';
+import { Journal } from './journal.js';
 import type { ListableCollection } from './list-reply.js';
 import { createTimeline, type Timeline, type TimelinePlacement } from './timeline.js';
 
@@ -33,6 +34,11 @@ export interface Site {
   readonly apiKeys: ListableCollection;
   readonly history: ListableCollection;
   readonly actionLogs: ListableCollection;
+  /**
+   * The history and action log records of what the API did during the run (uploads,
+   * downloads, copies, moves, deletions, folder creations), merged after the derived ones.
+   */
+  readonly journal: Journal;
   readonly files: FileStore;
   /** Copies and moves in the background (`GET /file_migrations/{id}`), on `files`. */
   readonly migrations: FileMigrations;
@@ -46,7 +52,8 @@ export interface Site {
   /**
    * When derived records happened: action logs, history, and the other lists that accept a
    * `created_at` range (`listSize` records each). With `logRate` their counts follow the
-   * clock, and so do the collections derived from them.
+   * clock, and so do the collections derived from them. Those of action logs and history
+   * also hold the records written during the run (`journal`), in their places.
    */
   readonly timelines: { readonly actionLogs: Timeline; readonly history: Timeline; readonly lists: Timeline };
 }
@@ -71,18 +78,22 @@ export function buildSite(options: ResolvedOptions): Site {
     secret,
     codec: new CursorCodec(secret),
     memberships: new Memberships(options.users, options.groups, options.groupUsers),
-    files: new FileStore(new DerivedTree(options), options.seed, options.now),
     uploads: new UploadSessions(secret),
     extraKeys: new Map(),
     sessions: new Map(),
-    timelines: {
-      actionLogs: createTimeline(options.actionLogs, ACTION_LOG_STEP_MS, options.actionLogTimes, placement),
-      history: createTimeline(options.history, HISTORY_STEP_MS, options.historyTimes, placement),
-      lists: createTimeline(options.listSize, ACTION_LOG_STEP_MS, options.actionLogTimes, placement),
-    },
   } as Partial<Mutable<Site>>;
   const full = site as Mutable<Site>;
-  full.migrations = new FileMigrations(full.files, options.now, options.migrationMs);
+  full.journal = new Journal(full, {
+    actionLogs: createTimeline(options.actionLogs, ACTION_LOG_STEP_MS, options.actionLogTimes, placement),
+    history: createTimeline(options.history, HISTORY_STEP_MS, options.historyTimes, placement),
+  });
+  full.timelines = {
+    actionLogs: full.journal.actionLogs.timeline,
+    history: full.journal.history.timeline,
+    lists: createTimeline(options.listSize, ACTION_LOG_STEP_MS, options.actionLogTimes, placement),
+  };
+  full.files = new FileStore(new DerivedTree(options), options.seed, options.now, full.journal);
+  full.migrations = new FileMigrations(full.files, options.now, options.migrationMs, full.journal);
   full.users = createUsers(full);
   full.groups = createGroups(full);
   full.groupUsers = createGroupUsers(full);

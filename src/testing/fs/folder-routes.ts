@@ -10,7 +10,8 @@ import { boolParam, stringParam, timeParam } from '../server/params.js';
 import { jsonReply } from '../server/reply.js';
 import type { RouteDef } from '../server/routing.js';
 import { contentSize } from './content.js';
-import { fileRecord } from './file-record.js';
+import { customMetadataOf, fileRecord, providedMtimeOf, recordView } from './file-record.js';
+import { refuseSpecialPath } from './special-paths.js';
 import { refuseTrailingWhitespace, type FileEntry, type FileStore } from './store.js';
 
 /** Sort fields of a folder listing. */
@@ -18,14 +19,14 @@ const folderSortFields = ['path', 'size', 'modified_at_datetime', 'provided_modi
 
 type Tuple = [rank: number, value: SortValue, name: string];
 
-function sortValue(entry: FileEntry, field: string | undefined): SortValue {
+function sortValue(site: Site, entry: FileEntry, field: string | undefined): SortValue {
   switch (field) {
     case 'size':
       return entry.content ? contentSize(entry.content) : 0;
     case 'modified_at_datetime':
       return entry.mtime;
     case 'provided_modified_at':
-      return entry.providedMtime ?? null;
+      return providedMtimeOf(site, entry) ?? null;
     default:
       return toComparable(entry.path);
   }
@@ -36,9 +37,9 @@ function sortValue(entry: FileEntry, field: string | undefined): SortValue {
  * field (default: path, ascending), then by name. Cursor keys carry `[rank, value, name]`,
  * so a cursor stays valid when entries are added to or removed from the folder.
  */
-function folderView(entries: readonly FileEntry[], field: string | undefined, descending: boolean): { view: OrderedView; entries: FileEntry[] } {
+function folderView(site: Site, entries: readonly FileEntry[], field: string | undefined, descending: boolean): { view: OrderedView; entries: FileEntry[] } {
   const sign = descending ? -1 : 1;
-  const tupleOf = (entry: FileEntry): Tuple => [entry.type === 'directory' ? 0 : 1, sortValue(entry, field), toComparable(entry.path)];
+  const tupleOf = (entry: FileEntry): Tuple => [entry.type === 'directory' ? 0 : 1, sortValue(site, entry, field), toComparable(entry.path)];
   const compare = (a: Tuple, b: Tuple): number =>
     a[0] - b[0] || sign * compareValues(a[1], b[1]) || sign * compareValues(a[2], b[2]);
   const decorated = entries.map((entry) => ({ entry, tuple: tupleOf(entry) }));
@@ -83,8 +84,14 @@ const listedTypes: Readonly<Record<string, FileEntry['type']>> = { folder: 'dire
  *   be used only in combination with `type` filter." After: the entry's `mtime`, in whole
  *   seconds as it is listed, is later than that time. Without `type` it is a
  *   `400 bad-request/request-params-required`.
+ * - `search_custom_metadata_key`: "If provided, the search string in `search` will search
+ *   for files where this custom metadata key matches the value sent in `search`.  Set this
+ *   to `*` to allow any metadata key to match the value sent in `search`." (JS SDK v1.2.722
+ *   docs/models/Folder.md). A value matches when it contains the whole `search` string,
+ *   case-sensitively ("Searching Custom Metadata values is case sensitive", Files.com's Custom
+ *   Metadata docs); the key is compared exactly. Without `search` it filters nothing.
  */
-function listingFilter(params: Record<string, unknown>): ((entry: FileEntry) => boolean) | undefined {
+function listingFilter(params: Record<string, unknown>, metadataOf: (entry: FileEntry) => Readonly<Record<string, string>>): ((entry: FileEntry) => boolean) | undefined {
   const typeParam = stringParam(params, 'type');
   let type: FileEntry['type'] | undefined;
   if (typeParam !== undefined && typeParam !== '') {
@@ -96,12 +103,23 @@ function listingFilter(params: Record<string, unknown>): ((entry: FileEntry) => 
     fail(400, 'bad-request/request-params-required', 'modified_at_datetime can be used only in combination with type (folder or file).');
   }
   const rawSearch = stringParam(params, 'search');
-  const search = rawSearch?.slice(rawSearch.lastIndexOf('/') + 1).toLowerCase() || undefined;
-  if (!type && after === undefined && search === undefined) return undefined;
+  const metadataKey = stringParam(params, 'search_custom_metadata_key') || undefined;
+  let matches: ((entry: FileEntry) => boolean) | undefined;
+  if (rawSearch && metadataKey) {
+    matches = (e) => {
+      const metadata = metadataOf(e);
+      const values = metadataKey === '*' ? Object.values(metadata) : Object.hasOwn(metadata, metadataKey) ? [metadata[metadataKey]!] : [];
+      return values.some((value) => value.includes(rawSearch));
+    };
+  } else {
+    const search = rawSearch?.slice(rawSearch.lastIndexOf('/') + 1).toLowerCase() || undefined;
+    if (search !== undefined) matches = (e) => e.path.slice(e.path.lastIndexOf('/') + 1).toLowerCase().includes(search);
+  }
+  if (!type && after === undefined && !matches) return undefined;
   return (e) =>
     (!type || e.type === type) &&
     (after === undefined || Math.floor(e.mtime / 1000) * 1000 > after) &&
-    (search === undefined || e.path.slice(e.path.lastIndexOf('/') + 1).toLowerCase().includes(search));
+    (!matches || matches(e));
 }
 
 /** Every file and folder below the root, at any depth (`search_all`: "we will search the entire site"). */
@@ -119,8 +137,10 @@ function everyEntry(store: FileStore): FileEntry[] {
 
 /**
  * Routes of `/folders`: list one folder (folders first, cursor-paginated, sortable,
- * filtered by `type`, `search`, `modified_at_datetime`; or, with `search_all`, the whole
- * site), create a folder. Neither takes a path with a name that ends in white space.
+ * filtered by `type`, `search` (by name or custom metadata), `modified_at_datetime`; or, with
+ * `search_all`, the whole site; records with previews and priority colors when asked),
+ * create a folder. Neither takes a path with a name that ends in white space, nor a path
+ * below `_/RemoteServers`, `_/Snapshots` or `_/Sites` (special-paths.ts).
  */
 export function folderRoutes(site: Site): RouteDef[] {
   const store = site.files;
@@ -128,10 +148,12 @@ export function folderRoutes(site: Site): RouteDef[] {
     {
       method: 'GET',
       path: '/folders/{path}',
-      handle: ({ params, pathParams }) => {
+      handle: ({ params, pathParams, origin }) => {
         const path = pathParams['path'] ?? '';
+        refuseSpecialPath(path);
         refuseTrailingWhitespace(path, 'every-name');
         const query = parseListQuery(params, { perPageMax: 10_000, sortFields: folderSortFields }, site.codec);
+        const view = recordView(params, origin);
         // "search_all: Search entire site?  If true, we will search the entire site.  Do not
         // provide a path when using this parameter." A path below the root is refused.
         const searchAll = boolParam(params, 'search_all');
@@ -143,24 +165,26 @@ export function folderRoutes(site: Site): RouteDef[] {
           if (store.stat(path)) fail(400, 'bad-request/folder-must-not-be-a-file', `${path} is a file.`);
           fail(404, 'not-found/file-not-found', `Folder ${path} not found.`);
         }
-        const keep = listingFilter(params);
+        const keep = listingFilter(params, (entry) => customMetadataOf(site, entry));
         if (keep) entries = entries.filter(keep);
-        const sorted = folderView(entries, query.sortField, query.descending);
+        const sorted = folderView(site, entries, query.sortField, query.descending);
         const page = readPage({ view: sorted.view, order: query.order, perPage: query.perPage, cursor: query.cursor });
-        return pageReply(page.ids.map((i) => JSON.stringify(fileRecord(sorted.entries[i]!))), page, site.codec);
+        return pageReply(page.ids.map((i) => JSON.stringify(fileRecord(site, sorted.entries[i]!, view))), page, site.codec);
       },
     },
     {
       method: 'POST',
       path: '/folders/{path}',
-      handle: ({ params, pathParams }) => {
+      handle: ({ params, pathParams, principal }) => {
         const path = pathParams['path'] ?? '';
+        refuseSpecialPath(path);
         refuseTrailingWhitespace(path, 'every-name');
+        site.journal.actAs(principal);
         const entry = store.mkdir(path, {
           mkdirParents: boolParam(params, 'mkdir_parents'),
           providedMtime: timeParam(params, 'provided_mtime'),
         });
-        return jsonReply(201, fileRecord(entry));
+        return jsonReply(201, fileRecord(site, entry));
       },
     },
   ];

@@ -19,9 +19,15 @@
  * created meanwhile (without `overwrite`), the source was deleted, a parent of the
  * destination became a file. It then has status `failed` and the error's message as
  * `failure_message`, and nothing of it was done (`files_moved` 0).
+ *
+ * A migration started for a principal (declared to the journal by the route, see
+ * `data/journal.ts`) is recorded in history and the action logs when it completes: action
+ * `copy` or `move`, the source's path, the destination's, by the user who asked, dated by
+ * the clock of the request it completes at. A failed one records nothing.
  */
 import { normalizePath, toComparable } from '../../paths/index.js';
 import type { JsonRecord } from '../data/collection.js';
+import type { Actor, EventSink } from '../data/journal.js';
 import { modelExample } from '../data/spec-facts.js';
 import { EmulatorApiError, fail } from '../server/errors.js';
 import { refuseTrailingWhitespace, type FileEntry, type FileStore } from './store.js';
@@ -47,6 +53,8 @@ interface Migration {
   filesTotal: number;
   state: MigrationState;
   failureMessage: string | null;
+  /** Who asked for it (recorded at completion); `undefined` when no principal was declared. */
+  readonly actor: Actor | undefined;
 }
 
 let base: JsonRecord | undefined;
@@ -61,16 +69,22 @@ export class FileMigrations {
   readonly #store: FileStore;
   readonly #now: () => number;
   readonly #durationMs: number;
+  readonly #events: EventSink | undefined;
   readonly #all = new Map<number, Migration>();
   /** The migrations still running, in the order they started. */
   #running: Migration[] = [];
   #lastId = 0;
 
-  /** @param durationMs How long a folder's migration takes (0: at once). */
-  constructor(store: FileStore, now: () => number, durationMs: number) {
+  /**
+   * @param durationMs How long a folder's migration takes (0: at once).
+   * @param events Where completed migrations are recorded (the site's journal), with the
+   *   principal declared for the request that started them.
+   */
+  constructor(store: FileStore, now: () => number, durationMs: number, events?: EventSink) {
     this.#store = store;
     this.#now = now;
     this.#durationMs = durationMs;
+    this.#events = events;
   }
 
   /**
@@ -79,6 +93,7 @@ export class FileMigrations {
    * is done before this returns.
    */
   start(operation: MigrationOperation, from: string, to: string, overwrite: boolean): number {
+    const actor = this.#events?.takeActor();
     const source = this.#check(from, to, overwrite);
     const now = this.#now();
     const immediate = source.type === 'file' || this.#durationMs === 0;
@@ -93,10 +108,12 @@ export class FileMigrations {
       filesTotal: this.#filesIn(source),
       state: 'running',
       failureMessage: null,
+      actor,
     };
     if (immediate) {
-      this.#store[operation](from, to, overwrite);
+      const done = this.#store[operation](from, to, overwrite);
       migration.state = 'complete';
+      this.#recordDone(migration, done);
     } else {
       this.#running.push(migration);
     }
@@ -106,9 +123,11 @@ export class FileMigrations {
 
   /**
    * Completes every running migration whose time has come, in the order they are due. Called
-   * before each request is answered, so every answer sees the files as they are at its clock.
+   * before each request is answered, so every answer sees the files as they are at its clock;
+   * so it also tells the journal that a request begins (no principal is declared yet).
    */
   settle(): void {
+    this.#events?.beginRequest();
     if (this.#running.length === 0) return;
     const now = this.#now();
     const due = this.#running.filter((m) => m.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
@@ -127,14 +146,20 @@ export class FileMigrations {
     try {
       const source = this.#store.stat(migration.path);
       const total = source ? this.#filesIn(source) : migration.filesTotal;
-      this.#store[migration.operation](migration.path, migration.destPath, migration.overwrite);
+      const done = this.#store[migration.operation](migration.path, migration.destPath, migration.overwrite);
       migration.filesTotal = total;
       migration.state = 'complete';
+      this.#recordDone(migration, done);
     } catch (error) {
       if (!(error instanceof EmulatorApiError)) throw error;
       migration.state = 'failed';
       migration.failureMessage = error.message;
     }
+  }
+
+  /** Records a completed migration for the principal that asked for it (`done`: the destination written). */
+  #recordDone(migration: Migration, done: FileEntry): void {
+    if (migration.actor) this.#events!.record(migration.actor, { action: migration.operation, path: migration.path, destination: done.path });
   }
 
   #record(m: Migration): JsonRecord {

@@ -1,6 +1,7 @@
 import { normalizePath, toComparable } from '../../paths/index.js';
 import { fail } from '../server/errors.js';
 import { hashString } from '../data/hash.js';
+import type { EventSink } from '../data/journal.js';
 import type { Content } from './content.js';
 import type { DerivedTree } from './tree.js';
 
@@ -78,19 +79,29 @@ export function refuseTrailingWhitespace(path: string, checked: NamesChecked): v
  * compares them (case-insensitive, NFKC, accents folded, trailing white space folded), but
  * are never trimmed: a path with a folder name ending in white space is refused (see
  * {@link refuseTrailingWhitespace}), and a name is stored as it was sent.
+ *
+ * Writes done for a principal (one a route declared to the journal, see `data/journal.ts`)
+ * are recorded in history and the action logs once they succeed: a folder created (`create`),
+ * a file written (`create`, or `update` when it replaced a file), a deletion (`destroy`); one
+ * record for the operation asked for, none for what it does inside itself (the parents
+ * `mkdirParents` creates, the files of a deleted folder). Copies and moves are recorded by
+ * their migration (`migrations.ts`).
  */
 export class FileStore {
   readonly tree: DerivedTree;
   readonly #seed: number;
   readonly #now: () => number;
+  readonly #events: EventSink | undefined;
   readonly #overlay = new Map<string, FileEntry>();
   readonly #children = new Map<string, Set<string>>();
   readonly #deleted = new Set<string>();
 
-  constructor(tree: DerivedTree, seed: number, now: () => number) {
+  /** @param events Where writes done for a principal are recorded (the site's journal). */
+  constructor(tree: DerivedTree, seed: number, now: () => number, events?: EventSink) {
     this.tree = tree;
     this.#seed = seed;
     this.#now = now;
+    this.#events = events;
   }
 
   /**
@@ -134,19 +145,22 @@ export class FileStore {
    * (without `mkdirParents`) when its parent is missing.
    */
   mkdir(path: string, options: WriteOptions = {}): FileEntry {
+    const actor = this.#events?.takeActor();
     refuseTrailingWhitespace(path, 'every-name');
     const display = normalizePath(path);
     if (display === '') fail(422, 'processing-failure/destination-exists', 'The root folder already exists.');
     if (this.stat(display)) fail(422, 'processing-failure/destination-exists', `${display} already exists.`);
     const parent = this.#ensureParent(display, options.mkdirParents ?? false);
     const now = this.#now();
-    return this.#put({
+    const folder = this.#put({
       type: 'directory',
       path: parent ? `${parent}/${lastName(display)}` : lastName(display),
       mtime: now,
       createdAt: now,
       providedMtime: options.providedMtime,
     });
+    if (actor) this.#events!.record(actor, { action: 'create', path: folder.path, destination: null });
+    return folder;
   }
 
   /**
@@ -154,14 +168,16 @@ export class FileStore {
    * white space, when a folder is in the way, or when the parent is missing.
    */
   writeFile(path: string, content: Content, options: WriteOptions = {}): FileEntry {
+    const actor = this.#events?.takeActor();
     refuseTrailingWhitespace(path, 'folder-names');
     const display = normalizePath(path);
     if (display === '') fail(400, 'bad-request/invalid-path', 'A file path is required.');
-    if (this.stat(display)?.type === 'directory') fail(422, 'processing-failure/destination-exists', `${display} is a folder.`);
+    const existing = this.stat(display);
+    if (existing?.type === 'directory') fail(422, 'processing-failure/destination-exists', `${display} is a folder.`);
     const parent = this.#ensureParent(display, options.mkdirParents ?? false);
     const now = this.#now();
     const filePath = parent ? `${parent}/${lastName(display)}` : lastName(display);
-    return this.#put({
+    const file = this.#put({
       type: 'file',
       path: filePath,
       mtime: now,
@@ -170,6 +186,8 @@ export class FileStore {
       content,
       mimeType: mimeOf(filePath),
     });
+    if (actor) this.#events!.record(actor, { action: existing ? 'update' : 'create', path: file.path, destination: null });
+    return file;
   }
 
   /** Fails as {@link writeFile} would, without writing (checked when an upload begins). */
@@ -188,6 +206,7 @@ export class FileStore {
 
   /** Deletes a file or folder; a non-empty folder needs `recursive`. */
   remove(path: string, recursive: boolean): void {
+    const actor = this.#events?.takeActor();
     const key = toComparable(path);
     const entry = this.stat(path);
     if (!entry) fail(404, 'not-found/file-not-found', `${normalizePath(path)} not found.`);
@@ -199,16 +218,19 @@ export class FileStore {
       if (over === key || over.startsWith(`${key}/`)) this.#drop(over);
     }
     if (this.tree.resolve(key.split('/'))) this.#deleted.add(key);
+    if (actor) this.#events!.record(actor, { action: 'destroy', path: entry.path, destination: null });
   }
 
   /** Copies a file or folder tree; parents of the destination are created. */
   copy(from: string, to: string, overwrite: boolean): FileEntry {
+    this.#events?.takeActor(); // recorded by the migration, not by the writes it is made of
     const source = this.#checkTransfer(from, to, overwrite);
     return this.#copyEntry(source, normalizePath(to));
   }
 
   /** Moves a file or folder tree. */
   move(from: string, to: string, overwrite: boolean): FileEntry {
+    this.#events?.takeActor(); // recorded by the migration, not by the writes it is made of
     const source = this.#checkTransfer(from, to, overwrite);
     const moved = this.#copyEntry(source, normalizePath(to));
     this.remove(source.path, true);

@@ -6,8 +6,9 @@ import { fail } from '../server/errors.js';
 import { boolParam, intParam, stringParam, timeParam, type Params } from '../server/params.js';
 import { jsonReply, type Reply } from '../server/reply.js';
 import type { ApiCall, RouteDef } from '../server/routing.js';
-import { fileRecord } from './file-record.js';
+import { fileAttributes, fileRecord } from './file-record.js';
 import { uploadUrl } from './presigned.js';
+import { refuseSpecialPath } from './special-paths.js';
 import type { UploadSession } from './uploads.js';
 
 /** Most parts an upload may have (`available_parts`). */
@@ -71,15 +72,19 @@ function endUpload(site: Site, path: string, params: Params): Reply {
     mkdirParents,
     providedMtime: timeParam(params, 'provided_mtime'),
   });
+  // The file written is a new record (the emulator dates it anew): it starts without the
+  // custom metadata or priority color of the one it replaces.
+  fileAttributes(site).clear(entry.path);
   site.uploads.close(ref);
-  return jsonReply(201, fileRecord(entry));
+  return jsonReply(201, fileRecord(site, entry));
 }
 
 /**
  * The upload flow as the official SDKs drive it: `POST /files/{path}` with `action: "put"`
  * (then `part` + `ref` for each part) answers a FileUploadPart whose `upload_uri` takes a
  * `PUT` of the bytes; `action: "end"` + `ref` writes the file. `POST
- * /file_actions/begin_upload/{path}` answers `parts` parts at once.
+ * /file_actions/begin_upload/{path}` answers `parts` parts at once. Neither takes a path below
+ * `_/RemoteServers`, `_/Snapshots` or `_/Sites` (special-paths.ts).
  */
 export function uploadRoutes(site: Site): RouteDef[] {
   return [
@@ -88,7 +93,9 @@ export function uploadRoutes(site: Site): RouteDef[] {
       path: '/files/{path}',
       handle: (call) => {
         const path = call.pathParams['path'] ?? '';
+        refuseSpecialPath(path);
         const action = stringParam(call.params, 'action');
+        site.journal.actAs(call.principal);
         if (action === 'end') return endUpload(site, path, call.params);
         if (action !== 'put') fail(400, 'bad-request/request-params-invalid', 'action must be "put" or "end".');
         const session = sessionFor(site, path, call.params);
@@ -99,7 +106,9 @@ export function uploadRoutes(site: Site): RouteDef[] {
       method: 'POST',
       path: '/file_actions/begin_upload/{path}',
       handle: (call) => {
-        const session = sessionFor(site, call.pathParams['path'] ?? '', call.params);
+        const path = call.pathParams['path'] ?? '';
+        refuseSpecialPath(path);
+        const session = sessionFor(site, path, call.params);
         const first = partNumber(call.params, 1);
         const count = Math.min(Math.max(intParam(call.params, 'parts') ?? 1, 1), MAX_PARTS - first + 1);
         return jsonReply(200, Array.from({ length: count }, (_, i) => partRecord(site, call, session, first + i)));

@@ -1,5 +1,6 @@
 import { Salt } from '../data/hash.js';
-import { listReply, listable, type ListableCollection } from '../data/list-reply.js';
+import { mergedListable, WRITTEN_INTERFACE, WRITTEN_IP } from '../data/journal.js';
+import { listReply, type ListableCollection } from '../data/list-reply.js';
 import { interfaces, pick } from '../data/names.js';
 import type { Site } from '../data/site.js';
 import { modelExample } from '../data/spec-facts.js';
@@ -7,19 +8,23 @@ import { TemplateSource } from '../data/template.js';
 import { isoSeconds } from '../data/time.js';
 import { countOf } from '../data/timeline.js';
 import type { RouteDef } from '../server/routing.js';
-import { eventBits, folderOf, ipOf } from './history.js';
+import { eventBits, folderOf, ipOf, writtenEventFields } from './history.js';
 
 /**
  * Action log records: `created_at` never decreases as the (internal) id grows (see
  * `site.timelines.actionLogs`), so a `created_at` range is answered by binary search;
  * filters on folder, path, user, time. With `logRate`, records keep arriving: the count
- * follows the timeline (and so the clock).
+ * follows the timeline (and so the clock). The records of writes made during the run
+ * (`site.journal.actionLogs`) take their places among them: after every record that existed
+ * when they were written.
  */
 export function createActionLogs(site: Site): ListableCollection {
   const bits = eventBits(site, Salt.actionLog);
   const moves = (id: number) => bits(id).action === 'move' || bits(id).action === 'copy';
-  const timeline = site.timelines.actionLogs;
-  const source = new TemplateSource(countOf(timeline), modelExample('ActionLog'), {
+  const log = site.journal.actionLogs;
+  const timeline = log.derived;
+  const example = modelExample('ActionLog');
+  const derived = new TemplateSource(countOf(timeline), example, {
     action: (id) => bits(id).action,
     created_at: (id) => isoSeconds(timeline.timeOf(id)),
     destination: (id) => (moves(id) ? `${bits(id).path}.${bits(id).action === 'move' ? 'moved' : 'copy'}` : null),
@@ -35,8 +40,22 @@ export function createActionLogs(site: Site): ListableCollection {
       return user === null ? null : (site.users.collection.field(user, 'username') ?? null);
     },
   });
+  const w = writtenEventFields(log);
+  const written = new TemplateSource(() => log.size, example, {
+    action: w.action,
+    created_at: w.time,
+    destination: w.destination,
+    failure_type: () => null,
+    folder: w.folder,
+    interface: () => WRITTEN_INTERFACE,
+    ip: () => WRITTEN_IP,
+    path: w.path,
+    src: w.source,
+    user_id: w.userId,
+    username: w.username,
+  });
   const fields = ['folder', 'path', 'src', 'destination', 'created_at', 'user_id', 'username'];
-  return listable(source, {
+  return mergedListable(log, derived, written, {
     perPageMax: 1000,
     filterFields: {
       filter: fields,
@@ -46,7 +65,7 @@ export function createActionLogs(site: Site): ListableCollection {
       filter_lt: ['created_at'],
       filter_lteq: ['created_at'],
     },
-  }, {}, ['created_at']);
+  }, ['created_at']);
 }
 
 /** Route of `/action_logs`. */

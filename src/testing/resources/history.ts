@@ -1,10 +1,11 @@
 import { toComparable } from '../../paths/index.js';
 import { hash3, Salt } from '../data/hash.js';
-import { listReply, listable, type ListableCollection } from '../data/list-reply.js';
+import { mergedListable, WRITTEN_INTERFACE, WRITTEN_IP, type WrittenLog } from '../data/journal.js';
+import { listReply, type ListableCollection } from '../data/list-reply.js';
 import { historyActions, interfaces, pick } from '../data/names.js';
 import type { Site } from '../data/site.js';
 import { modelExample } from '../data/spec-facts.js';
-import { TemplateSource } from '../data/template.js';
+import { TemplateSource, type FieldDeriver } from '../data/template.js';
 import type { FilterClause } from '../data/list-query.js';
 import { isoSeconds } from '../data/time.js';
 import { countOf } from '../data/timeline.js';
@@ -64,9 +65,29 @@ export function folderOf(path: string): string {
   return slash < 0 ? '' : path.slice(0, slash);
 }
 
+/** The fields a written record (1-based in write order) takes from its event; its others are the model example's. */
+export function writtenEventFields(
+  log: WrittenLog,
+): Record<'path' | 'action' | 'userId' | 'username' | 'time' | 'destination' | 'source' | 'folder', FieldDeriver> {
+  const event = (w: number) => log.event(w);
+  return {
+    path: (w) => event(w).path,
+    action: (w) => event(w).action,
+    userId: (w) => event(w).userId,
+    username: (w) => event(w).username,
+    time: (w) => isoSeconds(event(w).time),
+    destination: (w) => event(w).destination,
+    // "The source path for this action, if applicable": of a move or copy, as the derived records.
+    source: (w) => (event(w).destination === null ? null : event(w).path),
+    folder: (w) => folderOf(event(w).path),
+  };
+}
+
 /**
  * History records (`Action`): increasing ids and `when`, users, files of the derived tree;
- * with `logRate`, new ones keep arriving (the count follows `site.timelines.history`).
+ * with `logRate`, new ones keep arriving (the count follows `site.timelines.history`). The
+ * records of writes made during the run (`site.journal.history`) take their places among
+ * them: after every record that existed when they were written.
  */
 export function createHistory(site: Site): ListableCollection {
   const bits = eventBits(site, Salt.history);
@@ -75,10 +96,12 @@ export function createHistory(site: Site): ListableCollection {
     return user === null ? null : (site.users.collection.field(user, 'username') ?? null);
   };
   const moves = (id: number) => bits(id).action === 'move' || bits(id).action === 'copy';
-  const timeline = site.timelines.history;
+  const log = site.journal.history;
+  const timeline = log.derived;
   const when = (id: number) => isoSeconds(timeline.timeOf(id));
-  const source = new TemplateSource(countOf(timeline), modelExample('Action'), {
-    id: (id) => id,
+  const example = modelExample('Action');
+  const derived = new TemplateSource(countOf(timeline), example, {
+    id: (id) => log.idOfDerived(id),
     path: (id) => bits(id).path,
     when,
     destination: (id) => (moves(id) ? `${bits(id).path}.${bits(id).action === 'move' ? 'moved' : 'copy'}` : null),
@@ -96,11 +119,31 @@ export function createHistory(site: Site): ListableCollection {
     created_at: when,
     folder: (id) => folderOf(bits(id).path),
   });
-  return listable(source, {
+  const w = writtenEventFields(log);
+  const written = new TemplateSource(() => log.size, example, {
+    id: (i) => log.idOfWritten(i),
+    path: w.path,
+    when: w.time,
+    destination: w.destination,
+    display: (i) => `${log.event(i).username ?? 'someone'} ${log.event(i).action} ${log.event(i).path}`.trim(),
+    ip: () => WRITTEN_IP,
+    source: w.source,
+    targets: () => ({}),
+    user_id: w.userId,
+    username: w.username,
+    user_is_from_parent_site: () => false,
+    action: w.action,
+    failure_type: () => 'none',
+    interface: () => WRITTEN_INTERFACE,
+  }, {
+    created_at: w.time,
+    folder: w.folder,
+  });
+  return mergedListable(log, derived, written, {
     perPageMax: 10_000,
     sortFields: ['created_at'],
     filterFields: { filter: ['user_id', 'folder', 'path'], filter_prefix: ['path'] },
-  }, {}, ['created_at']);
+  }, ['created_at']);
 }
 
 /** The earliest and latest instants an ISO filter value can name (years 0001 to 9999). */
