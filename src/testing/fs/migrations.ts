@@ -25,12 +25,12 @@
  * `copy` or `move`, the source's path, the destination's, by the user who asked, dated by
  * the clock of the request it completes at. A failed one records nothing.
  */
-import { normalizePath, toComparable } from '../../paths/index.js';
+import { normalizePath } from '../../paths/index.js';
 import type { JsonRecord } from '../data/collection.js';
 import type { Actor, EventSink } from '../data/journal.js';
 import { modelExample } from '../data/spec-facts.js';
-import { EmulatorApiError, fail } from '../server/errors.js';
-import { refuseTrailingWhitespace, type FileEntry, type FileStore } from './store.js';
+import { EmulatorApiError } from '../server/errors.js';
+import type { FileEntry, FileStore } from './store.js';
 
 /** What a migration does. */
 export type MigrationOperation = 'copy' | 'move';
@@ -94,7 +94,7 @@ export class FileMigrations {
    */
   start(operation: MigrationOperation, from: string, to: string, overwrite: boolean): number {
     const actor = this.#events?.takeActor();
-    const source = this.#check(from, to, overwrite);
+    const source = this.#store.checkTransfer(from, to, overwrite);
     const now = this.#now();
     const immediate = source.type === 'file' || this.#durationMs === 0;
     const migration: Migration = {
@@ -185,32 +185,6 @@ export class FileMigrations {
       // The emulator keeps no migration logs.
       log_url: null,
     };
-  }
-
-  /**
-   * The checks a transfer fails at once (those of `FileStore`'s own transfer check, which
-   * also replaces an existing destination and so cannot be run ahead); the source when it passes.
-   */
-  #check(from: string, to: string, overwrite: boolean): FileEntry {
-    const store = this.#store;
-    const source = store.stat(from);
-    if (!source) fail(404, 'not-found/file-not-found', `${normalizePath(from)} not found.`);
-    refuseTrailingWhitespace(to, source.type === 'directory' ? 'every-name' : 'folder-names');
-    const fromKey = toComparable(from);
-    const toKey = toComparable(to);
-    if (toKey === '') fail(400, 'bad-request/invalid-path', 'A destination path is required.');
-    if (fromKey === toKey) fail(400, 'bad-request/destination-same', 'Source and destination are the same.');
-    if (toKey.startsWith(`${fromKey}/`) || fromKey === '') {
-      fail(422, 'processing-failure/destination-parent-conflict', 'Cannot copy a folder into itself.');
-    }
-    const display = normalizePath(to);
-    if (!overwrite && store.stat(display)) fail(422, 'processing-failure/destination-exists', `${display} already exists.`);
-    for (let at = display.lastIndexOf('/'); at > 0; at = display.lastIndexOf('/', at - 1)) {
-      const ancestor = store.stat(display.slice(0, at));
-      if (ancestor?.type === 'file') fail(422, 'processing-failure/destination-parent-conflict', `${ancestor.path} is a file.`);
-      if (ancestor) break;
-    }
-    return source;
   }
 
   /** Files at or below an entry (1 for a file). */

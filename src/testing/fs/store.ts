@@ -237,7 +237,12 @@ export class FileStore {
     return moved;
   }
 
-  #checkTransfer(from: string, to: string, overwrite: boolean): FileEntry {
+  /**
+   * The checks a copy or move of `from` to `to` fails at once, without changing anything (a
+   * migration runs them when it is asked for, and the transfer again when it completes): the
+   * source when they pass.
+   */
+  checkTransfer(from: string, to: string, overwrite: boolean): FileEntry {
     const source = this.stat(from);
     if (!source) fail(404, 'not-found/file-not-found', `${normalizePath(from)} not found.`);
     // Before anything is replaced: a folder's destination names a folder, a file's has folders above it.
@@ -249,10 +254,20 @@ export class FileStore {
     if (toKey.startsWith(`${fromKey}/`) || fromKey === '') {
       fail(422, 'processing-failure/destination-parent-conflict', 'Cannot copy a folder into itself.');
     }
-    if (this.stat(to)) {
-      if (!overwrite) fail(422, 'processing-failure/destination-exists', `${normalizePath(to)} already exists.`);
-      this.remove(to, true);
+    const display = normalizePath(to);
+    if (!overwrite && this.stat(display)) fail(422, 'processing-failure/destination-exists', `${display} already exists.`);
+    for (let at = display.lastIndexOf('/'); at > 0; at = display.lastIndexOf('/', at - 1)) {
+      const ancestor = this.stat(display.slice(0, at));
+      if (ancestor?.type === 'file') fail(422, 'processing-failure/destination-parent-conflict', `${ancestor.path} is a file.`);
+      if (ancestor) break;
     }
+    return source;
+  }
+
+  /** {@link checkTransfer}, then an existing destination (with `overwrite`) is removed. */
+  #checkTransfer(from: string, to: string, overwrite: boolean): FileEntry {
+    const source = this.checkTransfer(from, to, overwrite);
+    if (this.stat(to)) this.remove(to, true);
     return source;
   }
 
