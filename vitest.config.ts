@@ -13,6 +13,7 @@ const SLOW = [
   'test/readme/**/*.test.ts',
   'test/package/**/*.test.ts',
   'test/download/memory.test.ts',
+  'test/sdk/**/*.test.ts', // the official JS SDK in a child process, the CLI's --https
 ];
 
 export default defineConfig({

@@ -27,7 +27,7 @@ export interface Emulator {
   fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
   /** msw 2 handlers for `setupServer(...emulator.handlers)`, answering on `baseUrl`. */
   readonly handlers: HttpHandler[];
-  /** Serves the same site over HTTP on 127.0.0.1 (Node only). */
+  /** Serves the same site over HTTP on 127.0.0.1 (HTTPS with `options.tls`; Node only). */
   listen(options?: ListenOptions): Promise<EmulatorServer>;
   /** Replaces the fault options (`setFaults({})` turns faults off). Takes effect with the next request. */
   setFaults(faults: FaultOptions): void;

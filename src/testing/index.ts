@@ -8,4 +8,4 @@ export type { EmulatorOptions, FileSizeOptions, ResolvedOptions } from './option
 export type { BurstLayout, TimeLayout, Timeline } from './data/timeline.js';
 export type { FaultKind, FaultOptions } from './server/faults.js';
 export type { EmulatorStats, RequestKind, RequestLogEntry } from './server/request-log.js';
-export type { EmulatorServer, ListenOptions } from './server/node-server.js';
+export type { EmulatorServer, ListenOptions, ListenTlsOptions } from './server/node-server.js';

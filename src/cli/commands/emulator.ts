@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { EmulatorOptions, TimeLayout } from '../../testing/index.js';
 import type { CliIo } from '../io.js';
@@ -22,6 +26,8 @@ export interface EmulatorCommandOptions {
   maxConcurrent?: number;
   retryAfter?: number;
   seed: string;
+  /** `--https`: serve HTTPS with a self-signed certificate made at start. */
+  https?: boolean;
 }
 
 /** Commander parser of `--logs-until`: `now`, or an ISO 8601 date or date-time (ms since the epoch). */
@@ -54,10 +60,38 @@ function timesOption(value: string): TimeLayout {
   return { burst: { share: share!, width: width!, ...(at === undefined ? {} : { at }) } };
 }
 
+/** A self-signed certificate of {@link selfSignedCertificate}: PEM texts, and the certificate's file. */
+export interface SelfSignedCertificate {
+  readonly key: string;
+  readonly cert: string;
+  /** The certificate (PEM) in `dir`: what a client is to trust (`NODE_EXTRA_CA_CERTS`). */
+  readonly certPath: string;
+}
+
+/**
+ * Makes a self-signed certificate for `localhost` and `127.0.0.1` (RSA 2048, 2 days) with
+ * `openssl req -x509`, writing `key.pem` and `cert.pem` into `dir`. Throws when openssl is
+ * missing or fails.
+ */
+export async function selfSignedCertificate(dir: string): Promise<SelfSignedCertificate> {
+  const keyPath = join(dir, 'key.pem');
+  const certPath = join(dir, 'cert.pem');
+  const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', keyPath, '-out', certPath];
+  await new Promise<void>((resolve, reject) => {
+    execFile('openssl', args, (error, _stdout, stderr) => {
+      if (error) reject(new Error(`openssl could not make a self-signed certificate (is openssl installed?): ${(stderr || error.message).trim()}`));
+      else resolve();
+    });
+  });
+  return { key: await readFile(keyPath, 'utf8'), cert: await readFile(certPath, 'utf8'), certPath };
+}
+
 /**
  * `files-stream emulator`: serves a local Files.com over HTTP. Prints
  * `FILESCOM_BASE_URL=...` and `FILESCOM_API_KEY=...` on stdout (one line each, ready for
- * `export $(...)` or a parent process to read), then serves until SIGINT or SIGTERM.
+ * `export $(...)` or a parent process to read), then serves until SIGINT or SIGTERM. With
+ * `--https` it serves HTTPS with a self-signed certificate made at start (in a temporary
+ * folder, removed at the end) and prints a third line, `NODE_EXTRA_CA_CERTS=<its path>`.
  */
 export function emulatorCommand(io: CliIo): Command {
   return new Command('emulator')
@@ -76,6 +110,7 @@ export function emulatorCommand(io: CliIo): Command {
     .option('--max-concurrent <n>', 'API requests served at once; more get 429 with Retry-After, as a rate limit would', positiveInt)
     .option('--retry-after <s>', 'Retry-After of every 429 (of --max-concurrent and of --faults), in seconds (default 1)', nonNegativeInt)
     .option('--seed <seed>', 'seed of the generated data', '1')
+    .option('--https', 'serve HTTPS with a self-signed certificate for localhost and 127.0.0.1, made with openssl at start; prints NODE_EXTRA_CA_CERTS=<its path> for clients to trust it (the official JS SDK downloads over HTTPS only)')
     .addHelpText(
       'after',
       '\nAPI key: the emulator accepts the key given with --api-key as it is; without it, emulatorkey.\n' +
@@ -88,10 +123,16 @@ export function emulatorCommand(io: CliIo): Command {
       const emulator = createEmulator(emulatorOptionsOf(options, explicitApiKey(command)));
       // Listen for the signals before printing: a parent may signal as soon as it reads the URL.
       const stopped = untilSignal(['SIGINT', 'SIGTERM']);
-      const server = await emulator.listen({ port: options.port });
-      io.stdout.write(`FILESCOM_BASE_URL=${server.baseUrl}\nFILESCOM_API_KEY=${emulator.apiKey}\n`);
-      await stopped;
-      await server.close();
+      const certDir = options.https ? await mkdtemp(join(tmpdir(), 'files-stream-emulator-')) : undefined;
+      try {
+        const tls = certDir ? await selfSignedCertificate(certDir) : undefined;
+        const server = await emulator.listen({ port: options.port, ...(tls ? { tls } : {}) });
+        io.stdout.write(`FILESCOM_BASE_URL=${server.baseUrl}\nFILESCOM_API_KEY=${emulator.apiKey}\n${tls ? `NODE_EXTRA_CA_CERTS=${tls.certPath}\n` : ''}`);
+        await stopped;
+        await server.close();
+      } finally {
+        if (certDir) await rm(certDir, { recursive: true, force: true });
+      }
     });
 }
 

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
@@ -11,11 +12,25 @@ export interface ListenOptions {
   port?: number;
   /** Interface; default `127.0.0.1`. */
   host?: string;
+  /**
+   * Serve HTTPS with this key and certificate (PEM) instead of HTTP: `baseUrl`, and the
+   * `download_uri` and `upload_uri` of the API's answers, are then `https://` URLs. Needed by
+   * clients that fetch those URLs with HTTPS only, as the official JS SDK's `downloadToFile`
+   * does. A self-signed certificate works once the client trusts it (for Node, e.g.
+   * `NODE_EXTRA_CA_CERTS=cert.pem`).
+   */
+  tls?: ListenTlsOptions;
+}
+
+/** The key and certificate of an HTTPS front end (PEM text or bytes). */
+export interface ListenTlsOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
 }
 
 /** A running HTTP front end. */
 export interface EmulatorServer {
-  /** `http://127.0.0.1:{port}`: pass it as the client's `baseUrl`. */
+  /** `http://127.0.0.1:{port}` (`https://` with `tls`): pass it as the client's `baseUrl`. */
   readonly baseUrl: string;
   readonly port: number;
   /** Stops listening and drops open connections. */
@@ -61,20 +76,22 @@ function send(reply: Reply, req: IncomingMessage, res: ServerResponse): void {
   res.end(bytes, reply.release);
 }
 
-/** Serves the emulator over HTTP on 127.0.0.1 (Node only). */
+/** Serves the emulator over HTTP (HTTPS with `options.tls`) on 127.0.0.1 (Node only). */
 export async function listen(pipeline: RequestPipeline, options: ListenOptions = {}): Promise<EmulatorServer> {
   const host = options.host ?? '127.0.0.1';
+  const scheme = options.tls ? 'https' : 'http';
   const sockets = new Set<Socket>();
   let origin = '';
-  const server = createServer((req, res) => {
-    pipeline.dispatch(incoming(req, req.headers.host ? `http://${req.headers.host}` : origin)).then(
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
+    pipeline.dispatch(incoming(req, req.headers.host ? `${scheme}://${req.headers.host}` : origin)).then(
       (reply) => send(reply, req, res),
       (error: unknown) => {
         res.writeHead(500, { 'content-type': 'text/plain' });
         res.end(String(error));
       },
     );
-  });
+  };
+  const server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, serve) : createServer(serve);
   server.keepAliveTimeout = 30_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -85,7 +102,7 @@ export async function listen(pipeline: RequestPipeline, options: ListenOptions =
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  origin = `http://${host}:${port}`;
+  origin = `${scheme}://${host}:${port}`;
   return {
     baseUrl: origin,
     port,
