@@ -40,7 +40,7 @@ export class SdkFlowError extends Error {
 
 export interface SdkHarness {
   readonly emulator: Emulator;
-  /** `https://127.0.0.1:{port}`. */
+  /** `https://127.0.0.1:{port}` (`http://` with `http: true`). */
   readonly baseUrl: string;
   /** A temporary folder for local files (removed by `close`). */
   readonly dir: string;
@@ -59,19 +59,20 @@ const WORKER = join(repoRoot, 'test', 'sdk', 'official-js-sdk-worker.mjs');
 /** Longest a flow may take (the test timeout is 30 s). */
 const FLOW_TIMEOUT_MS = 20_000;
 
-/** Starts an HTTPS emulator with `options` and the SDK's process. */
-export async function startSdkHarness(options: EmulatorOptions = {}): Promise<SdkHarness> {
+/** Starts an HTTPS emulator (plain HTTP with `http: true`) with `options` and the SDK's process. */
+export async function startSdkHarness(options: EmulatorOptions & { readonly http?: boolean } = {}): Promise<SdkHarness> {
   const temp: TempDir = await tempDir('files-stream-sdk-');
   let server: EmulatorServer | undefined;
   let child: ChildProcess | undefined;
   try {
-    const tls = await selfSignedCertificate(temp.path);
-    const emulator = createEmulator(options);
-    server = await emulator.listen({ tls });
+    const { http, ...emulatorOptions } = options;
+    const tls = http ? undefined : await selfSignedCertificate(temp.path);
+    const emulator = createEmulator(emulatorOptions);
+    server = await emulator.listen(tls ? { tls } : {});
     const baseUrl = server.baseUrl;
     child = fork(WORKER, [], {
       cwd: repoRoot,
-      env: childEnv({ NODE_EXTRA_CA_CERTS: tls.certPath, FILESCOM_BASE_URL: baseUrl, FILESCOM_API_KEY: emulator.apiKey }),
+      env: childEnv({ ...(tls ? { NODE_EXTRA_CA_CERTS: tls.certPath } : {}), FILESCOM_BASE_URL: baseUrl, FILESCOM_API_KEY: emulator.apiKey }),
       execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
