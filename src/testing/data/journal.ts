@@ -29,7 +29,7 @@ import type { ListableCollection } from './list-reply.js';
 import { SortedIndexes } from './ordering.js';
 import type { Site } from './site.js';
 import type { TemplateSource } from './template.js';
-import type { Timeline } from './timeline.js';
+import { firstIdAtOrAfter, type Timeline } from './timeline.js';
 
 /**
  * The actions written records have: HistoryExport's `query_action` values ("Valid values:
@@ -175,16 +175,7 @@ function mergedTimeline(derived: Timeline, log: WrittenLog): Timeline {
     const w = log.writtenAt(id);
     return w > 0 ? log.event(w).time : derived.timeOf(log.derivedIdOf(id));
   };
-  const firstAtOrAfter = (ms: number, total: number): number => {
-    let lo = 1;
-    let hi = total + 1;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (timeOf(mid) >= ms) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  };
+  const firstAtOrAfter = (ms: number, total: number): number => firstIdAtOrAfter(timeOf, ms, total);
   const first = () => (log.size === 0 ? derived.first : Math.min(derived.first, log.event(1).time));
   return {
     get count() {

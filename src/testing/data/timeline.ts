@@ -121,16 +121,7 @@ export function createTimeline(count: number, stepMs: number, layout: TimeLayout
   const arrivals = placement.rate ? createArrivals(count, placement.rate, placement, count > 0 ? baseTimeOf(count) : -Infinity) : undefined;
   const timeOf = arrivals ? (id: number) => (id <= count ? baseTimeOf(id) : arrivals.timeOf(id - count)) : baseTimeOf;
   const live = arrivals ? () => arrivals.count() : () => count;
-  const firstAtOrAfter = (ms: number, total = live()) => {
-    let lo = 1;
-    let hi = total + 1;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (timeOf(mid) >= ms) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  };
+  const firstAtOrAfter = (ms: number, total = live()) => firstIdAtOrAfter(timeOf, ms, total);
   return {
     get count() {
       return live();
@@ -218,4 +209,19 @@ function burstOffsets(count: number, spanSeconds: number, burst: BurstLayout): (
     else f = Math.min(Math.max(at + width + (u - u2) * sparse, at + width), 1);
     return Math.min(Math.floor(f * spanSeconds), lastSecond);
   };
+}
+
+/**
+ * The first id in `1..total` whose time (`timeOf`, never decreasing as the id grows) is at or
+ * after `ms`; `total + 1` when none is. A binary search.
+ */
+export function firstIdAtOrAfter(timeOf: (id: number) => number, ms: number, total: number): number {
+  let lo = 1;
+  let hi = total + 1;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (timeOf(mid) >= ms) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
