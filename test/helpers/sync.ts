@@ -1,5 +1,5 @@
-// Sync destinations for tests: a crash at a chosen point, whatever the destination.
-import type { Destination, DestinationSession } from '../../src/sync/index.js';
+// Sync destinations for tests: a crash at a chosen point, whatever the destination; a Parquet table's state.
+import { parquet, type Destination, type DestinationSession, type SyncState } from '../../src/sync/index.js';
 
 /** A destination whose session fails (as a crash would) once `method` has been called `calls` times. */
 export function crashingAfter(inner: Destination, method: 'append' | 'stage', calls: number): Destination {
@@ -22,4 +22,14 @@ export function crashingAfter(inner: Destination, method: 'append' | 'stage', ca
       }) as DestinationSession;
     },
   };
+}
+
+/** A Parquet table's state, as `sync --status` reads it. */
+export async function stateOf(dir: string, table: string): Promise<SyncState | undefined> {
+  const session = await parquet(dir).open();
+  try {
+    return await session.readState(table);
+  } finally {
+    await session.close();
+  }
 }

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parquet, type SyncState } from '../../src/sync/index.js';
+import { stateOf } from '../helpers/sync.js';
+import { parquet } from '../../src/sync/index.js';
 import { queryDuckDB } from '../helpers/duckdb.js';
 import { startTs, type ChildResult } from '../helpers/child-process.js';
 import { startEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -63,14 +64,6 @@ async function keysIn(dir: string, keySql: string): Promise<string[]> {
   return rows.map((r) => String(r.k)).sort();
 }
 
-async function stateOf(dir: string, table: string): Promise<SyncState | undefined> {
-  const session = await parquet(dir).open();
-  try {
-    return await session.readState(table);
-  } finally {
-    await session.close();
-  }
-}
 
 /** Where to kill a child: after `commits` commits (or at its start), then `delayMs` more. */
 interface KillPoint {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { SyncError } from '../../src/index.js';
 import { parseJsonBytes } from '../../src/core/json-body.js';
 import { keepRawJson } from '../../src/pagination/raw-json.js';
-import { columnsOf, duckdb, RecordBatch, rowsOf, sync, type Destination, type DestinationSession } from '../../src/sync/index.js';
+import { columnsOf, duckdb, RecordBatch, rowsOf, sync } from '../../src/sync/index.js';
 import { crashingAfter } from '../helpers/sync.js';
 import { queryDuckDB, useEmulators } from '../helpers/duckdb.js';
 import { operationCount, type TestEmulator } from '../helpers/emulator.js';

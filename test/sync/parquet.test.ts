@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { SyncError } from '../../src/index.js';
-import { parquet, sync, type Destination, type DestinationSession, type SyncState } from '../../src/sync/index.js';
-import { crashingAfter } from '../helpers/sync.js';
+import { parquet, sync } from '../../src/sync/index.js';
+import { crashingAfter, stateOf } from '../helpers/sync.js';
 import { queryDuckDB, useEmulators } from '../helpers/duckdb.js';
 import { operationCount, type TestEmulator } from '../helpers/emulator.js';
 import { listTree, useTempDirs } from '../helpers/temp-dir.js';
@@ -49,15 +49,6 @@ async function otherThanParquet(dir: string): Promise<string[]> {
   return (await listTree(dir)).filter((p) => !p.endsWith('/') && !/^[a-z_]+\/[a-z_0-9-]+\.parquet$/i.test(p));
 }
 
-/** A table's state, as `sync --status` reads it. */
-async function stateOf(dir: string, table: string): Promise<SyncState | undefined> {
-  const session = await parquet(dir).open();
-  try {
-    return await session.readState(table);
-  } finally {
-    await session.close();
-  }
-}
 
 /** The pid of a process that has ended. */
 function deadPid(): number {

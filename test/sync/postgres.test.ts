@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import { SyncError } from '../../src/index.js';
 import { parseJsonBytes } from '../../src/core/json-body.js';
 import { keepRawJson } from '../../src/pagination/raw-json.js';
-import { columnsOf, postgres, RecordBatch, sync, type Destination, type DestinationSession } from '../../src/sync/index.js';
+import { columnsOf, postgres, RecordBatch, sync, type DestinationSession } from '../../src/sync/index.js';
 import { resolvePostgresTarget } from '../../src/sync/postgres/node/connection.js';
 import { crashingAfter } from '../helpers/sync.js';
 import { useEmulators } from '../helpers/duckdb.js';
