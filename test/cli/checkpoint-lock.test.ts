@@ -174,6 +174,21 @@ describe('checkpoint locks', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('twenty runs taking over one stale lock at once, thirty times over: exactly one gets it each time, and no take-over file is left', async () => {
+    // The old take-over (rename the stale file aside, put back what was not it) let a third
+    // run create a lock while the put-back one also held it: two holders, about one time in ten.
+    for (let round = 0; round < 30; round++) {
+      const dir = await tempDir('fs-lock-');
+      const checkpoint = join(dir, 'job.ckpt');
+      await writeFile(lockPathOf(checkpoint), JSON.stringify(holderOf({})));
+      const results = await Promise.allSettled(Array.from({ length: 20 }, () => lockCheckpoint(checkpoint, 'files-stream export users.list')));
+      const granted = results.filter((r) => r.status === 'fulfilled');
+      expect(granted, `round ${round}`).toHaveLength(1);
+      await (granted[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof lockCheckpoint>>>).value.release();
+      expect(await readdir(dir)).toEqual([]);
+    }
+  });
+
   it('release leaves a lock that is no longer this one (taken over after it was deleted); assertHeld then throws', async () => {
     const dir = await tempDir('fs-lock-');
     const checkpoint = join(dir, 'job.ckpt');

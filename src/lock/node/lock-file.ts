@@ -6,17 +6,18 @@
  * its pid is dead on this host, it dates from an earlier boot, it holds no lock and is older
  * than 10 s, or it is another host's lock not renewed for {@link LOCK_LEASE_MS} (a holder
  * renews it, the file's modification time, every {@link LOCK_RENEW_MS}: the pid of another
- * host cannot be checked from here). The stale file is renamed aside and removed only if it
- * still is the lock judged stale, so of runs taking it over at once exactly one gets it.
+ * host cannot be checked from here). The stale file is removed, under a guard file only one
+ * run can create, only if it still is the lock judged stale, so of runs taking it over at once
+ * exactly one gets it.
  *
  * The locks of this process are known by token: a lock of this pid whose token is not one of
  * them was left by an earlier process with the same pid (a container's small pids). A process
  * that ends without releasing its locks (`process.exit`) removes them on `exit`; one that is
  * killed leaves them, for the next run to take over.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { link, open, readFile, rename, unlink, utimes } from 'node:fs/promises';
+import { open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -82,6 +83,9 @@ const WAIT_POLL_MS = 200;
 /** Rounds of create / read / take over before giving up, without waiting (each round another run changed the lock). */
 const ROUNDS = 8;
 
+/** How long a run that finds another taking a stale lock over waits before it looks again. */
+const TAKEOVER_POLL_MS = 5;
+
 /** Locks of this process (held or being created), by token. */
 const heldHere = new Map<string, { readonly path: string; readonly text: string }>();
 let exitHookAdded = false;
@@ -115,7 +119,8 @@ export async function takeLock(path: string, options: TakeLockOptions): Promise<
       const found = await readLock(path);
       if (!found) continue; // released meanwhile
       if (isStale(found)) {
-        await takeOver(path, found.text);
+        // Waiting for another run's take-over is not a round lost to contention.
+        if (!(await takeOver(path, found.text))) round--;
         continue;
       }
       if (!options.wait) throw options.refused(refusalOf(found));
@@ -250,27 +255,36 @@ function isStale(found: FoundLock): boolean {
 }
 
 /**
- * Removes the stale lock whose text is `staleText`, if it is still there: renames whatever is
- * at `path` aside (of runs doing this at once, one gets it), and removes it when it is that
- * stale lock; when it is not (another run took the lock over since it was read), puts it back.
+ * Removes the stale lock whose text is `staleText`, if it is still there. One run at a time
+ * does this, the one that creates the guard file `<path>.takeover` (O_EXCL); while it checks
+ * and removes the lock, no other run can move or remove the lock file, and a run that finds
+ * the guard just tries again. So a live lock is never moved, not even for a moment, and of
+ * runs taking a stale lock over at once exactly one creates the new one. (Renaming the stale
+ * file aside and putting back what was not it left a window in which a third run could create
+ * a lock while the put-back one also held: two holders.) A guard left by a run killed inside
+ * this function is removed once it is older than {@link UNREADABLE_STALE_MS}.
+ *
+ * @returns false when another run holds the guard (nothing was done).
  */
-async function takeOver(path: string, staleText: string): Promise<void> {
-  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+async function takeOver(path: string, staleText: string): Promise<boolean> {
+  const guard = `${path}.takeover`;
+  let handle;
   try {
-    await rename(path, aside);
+    handle = await open(guard, 'wx');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const info = await stat(guard).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > UNREADABLE_STALE_MS) await unlink(guard).catch(() => {});
+    else await sleep(TAKEOVER_POLL_MS);
+    return false;
   }
-  const moved = await readFile(aside, 'utf8').catch(() => undefined);
-  if (moved !== staleText) {
-    // A live lock: back where it was, unless yet another run has created one meanwhile (that
-    // run and the displaced one then see it at their next `assertHeld`).
-    await link(aside, path).catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') await rename(aside, path).catch(() => {});
-    });
+  await handle.close();
+  try {
+    if ((await readFile(path, 'utf8').catch(() => undefined)) === staleText) await unlink(path).catch(() => {});
+  } finally {
+    await unlink(guard).catch(() => {});
   }
-  await unlink(aside).catch(() => {});
+  return true;
 }
 
 let cachedBootId: string | null | undefined;
