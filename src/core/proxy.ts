@@ -128,7 +128,7 @@ function noProxyCovers(noProxy: string, target: URL): boolean {
 async function createAgent(proxy: ProxyEnv): Promise<EnvHttpProxyAgent> {
   let undici: typeof import('undici');
   try {
-    // A computed specifier with ignore hints: bundlers (and our own minifier) leave it alone
+    // A computed specifier with ignore hints: bundlers (our own build included) leave it alone
     // (a browser bundle has no proxy to honour), and Node resolves it at run time.
     const specifier = ['un', 'dici'].join('');
     undici = (await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier)) as typeof import('undici');

@@ -1,13 +1,15 @@
 // The package as users get it: `npm pack`, installed into a fresh project, then used from
-// ESM, CommonJS, TypeScript (node16 and bundler resolution, no skipLibCheck, msw absent), the
-// CLI through npx, and a browser bundle run against the emulator. The README's TypeScript
-// snippets are type-checked in the same consumer project.
+// ESM, CommonJS (every entry; a node:test suite of the emulator, with and without msw),
+// TypeScript (node16 and bundler resolution, no skipLibCheck, msw absent), the CLI through npx,
+// and a browser bundle run against the emulator; an uncaught error echoes readable code. The
+// README's TypeScript snippets are type-checked in the same consumer project.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guideFiles } from '../docs/markdown.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const node = process.execPath;
@@ -52,13 +54,23 @@ describe('the packed package', () => {
     expect(map.sourcesContent?.length).toBe(map.sources.length);
     // msw is an optional peer: not installed with the package.
     expect(() => readdirSync(join(project, 'node_modules', 'msw'))).toThrow();
+    // Readable (not minified) code: 1.12 MB packed when this was written (1.09 MB minified).
+    const tarball = readdirSync(project).find((f) => f.endsWith('.tgz'))!;
+    expect(statSync(join(project, tarball)).size).toBeLessThan(1_500_000);
   });
 
-  it('imports as ESM and requires as CommonJS (Node >= 20.19), with the same exports', () => {
-    const esm = run(node, ['--input-type=module', '-e', "const m = await import('files-stream'); console.log(Object.keys(m).sort().join(','))"]);
-    const cjs = run(node, ['-e', "const m = require('files-stream'); console.log(Object.keys(m).sort().join(','))"]);
-    expect(cjs).toBe(esm);
-    expect(esm.split(',')).toContain('createClient');
+  it('imports as ESM and requires as CommonJS (Node >= 20.19), every entry with the same exports', () => {
+    const meta = JSON.parse(readFileSync(join(project, 'node_modules', 'files-stream', 'package.json'), 'utf8'));
+    const entries = Object.keys(meta.exports).filter((key) => key !== './package.json').map((key) => `files-stream${key.slice(1)}`);
+    expect(entries).toEqual(expect.arrayContaining(['files-stream', 'files-stream/testing', 'files-stream/sync']));
+    for (const entry of entries) {
+      const esm = run(node, ['--input-type=module', '-e', `const m = await import('${entry}'); console.log(Object.keys(m).sort().join(','))`]);
+      const cjs = run(node, ['-e', `const m = require('${entry}'); console.log(Object.keys(m).sort().join(','))`]);
+      expect(cjs, entry).toBe(esm);
+      const names = esm.trim().split(',');
+      if (entry === 'files-stream') expect(names).toContain('createClient');
+      if (entry === 'files-stream/testing') expect(names).toContain('createEmulator');
+    }
     const extend = run(node, ['-e', "const m = require('files-stream/extend'); console.log(Object.keys(m.operationSpecs).length)"]);
     expect(extend.trim()).toBe('419');
   });
@@ -74,6 +86,44 @@ describe('the packed package', () => {
       console.log(n);`;
     writeFileSync(join(project, 'list.mjs'), script);
     expect(run(node, ['list.mjs']).trim()).toBe('2500');
+  });
+
+  it('runs a Jest-style CommonJS test of the emulator (require, in-process and over HTTP; handlers say msw is missing)', () => {
+    const script = `
+      const { test } = require('node:test');
+      const assert = require('node:assert/strict');
+      const { createEmulator } = require('files-stream/testing');
+      const { createClient } = require('files-stream');
+      const count = async (client) => { let n = 0; for await (const u of client.users.list({ per_page: 1000 })) n++; return n; };
+      test('lists users in-process', async () => {
+        const emulator = createEmulator({ users: 2500 });
+        assert.equal(await count(createClient({ apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, fetch: emulator.fetch })), 2500);
+        assert.equal(emulator.stats.total, 3);
+      });
+      test('lists users over HTTP', async () => {
+        const emulator = createEmulator({ users: 1200 });
+        const server = await emulator.listen();
+        try {
+          assert.equal(await count(createClient({ apiKey: emulator.apiKey, baseUrl: server.baseUrl })), 1200);
+        } finally {
+          await server.close();
+        }
+      });
+      test('handlers without msw', () => {
+        assert.throws(() => createEmulator().handlers, /needs the msw package: npm install --save-dev msw/);
+      });`;
+    writeFileSync(join(project, 'emulator.test.cjs'), script);
+    expect(run(node, ['emulator.test.cjs'])).toMatch(/# pass 3\n# fail 0\n/);
+  });
+
+  it('shows a line of readable code above an uncaught error, not a minified chunk', () => {
+    writeFileSync(join(project, 'uncaught.mjs'), `import { createClient } from 'files-stream';\ncreateClient({ apiKey: 'k', baseUrl: 'not a url' });\n`);
+    const result = spawnSync(node, ['uncaught.mjs'], { cwd: project, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^ConfigurationError: Invalid client option "baseUrl"/m);
+    // Node echoes the line that threw, from dist/: the statement as written.
+    expect(result.stderr).toMatch(/throw new ConfigurationError\(/);
+    expect(Math.max(...result.stderr.split('\n').map((line) => line.length))).toBeLessThan(200);
   });
 
   it('type-checks from TypeScript with node16 and with bundler resolution, without skipLibCheck or msw', () => {
@@ -117,9 +167,9 @@ export { users, ok, core, emulator, UserSchema };
     }
   }, 240_000);
 
-  it('compiles every TypeScript snippet of the README (node16, strict)', () => {
-    // The README's, and those of the emulator guide it sends readers to.
-    const readme = ['README.md', 'docs/testing-with-the-emulator.md'].map((file) => readFileSync(join(repo, file), 'utf8')).join('\n');
+  it('compiles every TypeScript snippet of the README and the guides (node16, strict)', () => {
+    // The README's and every guide's in docs/ (not the generated docs/api.md, docs/reference/).
+    const readme = guideFiles().map((file) => readFileSync(join(repo, file), 'utf8')).join('\n');
     const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
     expect(snippets.length).toBeGreaterThan(10);
     const dir = join(project, 'readme');
@@ -182,5 +232,25 @@ export async function count(fetch, baseUrl, apiKey) {
     const shim = (input: string | URL | Request, init?: RequestInit) => emulator.handle(new Request(input, init));
     const loaded = (await import(join(project, 'out', 'bundle.js'))) as { count: (...a: unknown[]) => Promise<number> };
     expect(await loaded.count(shim, emulator.baseUrl, emulator.apiKey)).toBe(1200);
+  });
+
+  it('serves msw handlers to a CommonJS test once msw is installed (loaded on first use, no top-level await)', () => {
+    const msw = JSON.parse(readFileSync(join(repo, 'node_modules', 'msw', 'package.json'), 'utf8')).version as string;
+    if (!existsSync(join(project, 'node_modules', 'msw'))) npm('install', `msw@${msw}`, '--prefer-offline');
+    const script = `
+      const { setupServer } = require('msw/node');
+      const { createEmulator } = require('files-stream/testing');
+      const { createClient } = require('files-stream');
+      const emulator = createEmulator({ users: 1500 });
+      const server = setupServer(...emulator.handlers);
+      server.listen({ onUnhandledRequest: 'error' });
+      (async () => {
+        let n = 0;
+        for await (const u of createClient({ apiKey: emulator.apiKey, baseUrl: emulator.baseUrl }).users.list({ per_page: 1000 })) n++;
+        server.close();
+        console.log(n, emulator.stats.total);
+      })();`;
+    writeFileSync(join(project, 'msw.cjs'), script);
+    expect(run(node, ['msw.cjs']).trim()).toBe('1500 2');
   });
 });
