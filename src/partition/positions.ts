@@ -18,7 +18,7 @@ import { hash53 } from '../core/hash.js';
 export interface RangePosition {
   readonly from: number;
   readonly to: number;
-  /** Names ({@link recordName}) of the records at `from` already delivered; a name twice for two identical records. */
+  /** Names (`recordName`) of the records at `from` already delivered; a name twice for two identical records. */
   readonly seen: readonly string[];
 }
 
@@ -74,6 +74,44 @@ export function namesOf(counts: NameCounts): string[] {
   const out: string[] = [];
   for (const [name, n] of counts) for (let i = 0; i < n; i++) out.push(name);
   return out.sort();
+}
+
+/** A slice's delivered position: its records before `from`, and those at `from` named in `seen`, went out. */
+export interface Delivered {
+  readonly from: number;
+  readonly seen: NameCounts;
+}
+
+/** A delivered position moved past records up to `lastTime` (`names`: those at `lastTime`). */
+export function advance(at: Delivered, lastTime: number, names: readonly string[]): Delivered {
+  const seen = lastTime === at.from ? new Map(at.seen) : new Map<string, number>();
+  for (const name of names) seen.set(name, (seen.get(name) ?? 0) + 1);
+  return { from: lastTime, seen };
+}
+
+/** What {@link listingPositions} needs of a running slice. */
+export interface SlicePosition {
+  readonly to: number;
+  readonly done: boolean;
+  readonly buffer: { readonly length: number };
+  readonly delivered: Delivered;
+}
+
+/**
+ * The positions of a listing not yet delivered: those of its running `slices` and the parts no
+ * slice lists yet (`rest`), by `from`. A finished slice with nothing left to hand out is
+ * complete (left out), unless it is `current`, whose page is being handed out. Ordered, one
+ * position says it all: everything from the earliest part not delivered to `until`.
+ */
+export function listingPositions(slices: readonly SlicePosition[], rest: readonly RangePosition[], ordered: boolean, until: number, current?: SlicePosition): RangePosition[] {
+  const out: RangePosition[] = [];
+  for (const s of slices) {
+    if (s.done && s.buffer.length === 0 && s !== current) continue;
+    out.push({ from: s.delivered.from, to: s.to, seen: namesOf(s.delivered.seen) });
+  }
+  out.push(...rest);
+  const parts = out.filter((p) => p.from < p.to).sort((a, b) => a.from - b.from);
+  return ordered && parts.length > 0 ? [{ ...parts[0]!, to: until }] : parts;
 }
 
 /** Writes the positions of a listing of `[since, until)` as a resume cursor. */
@@ -152,6 +190,6 @@ export function parsePartitionCursor(cursor: string | undefined, since: number, 
 }
 
 /** An instant as ISO 8601 UTC, for messages. */
-function isoOf(ms: number): string {
+export function isoOf(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }

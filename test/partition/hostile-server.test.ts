@@ -266,11 +266,11 @@ describe('5. resume cursors are checked: edited, cut short or for another range,
 describe('8. take(n) asks for one slice at a time until it knows it needs more', () => {
   const all = logs(5000, 2);
 
-  it('take(1) is one request; take(120) is two (the first slice, of 1/64 of the range, holds 78)', async () => {
+  it('take(1) is one request; take(999) is two (the first request, over the whole range, keeps 998 records: its page less its last second)', async () => {
     for (const [n, expected] of [
       [1, 1],
-      [78, 1],
-      [120, 2],
+      [998, 1],
+      [999, 2],
     ] as const) {
       const { source, requests } = server(() => all, { perPage: 1000 });
       const got = await listing(source, { concurrency: 8, until: T0 + 2_500_000, perPage: 1000 }).take(n).toArray();

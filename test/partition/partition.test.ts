@@ -2,109 +2,8 @@
 // order), at slice boundaries too, with bursts balanced, 429s handled, and exact resumption.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NetworkError, Paginated, RateLimitedError } from '../../src/index.js';
-import { partitionedPages, type PartitionOptions, type PartitionSource } from '../../src/partition/partition.js';
-import type { Page } from '../../src/pagination/types.js';
-
-interface Rec {
-  id: number;
-  created_at: string;
-}
-
-const T0 = Date.parse('2024-01-01T00:00:00Z');
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-
-/** Records at whole seconds (several may share one), sorted; `id` is their position. */
-function records(seconds: readonly number[]): Rec[] {
-  return [...seconds].sort((a, b) => a - b).map((s, id) => ({ id, created_at: iso(T0 + s * 1000) }));
-}
-
-interface FakeOptions {
-  perPage?: number;
-  /** The upper bound includes `to` (start_at/end_at): the fake returns records at `to` too. */
-  inclusiveEnd?: boolean;
-  /** Fails the n-th page request (1-based) once, with this error. */
-  failOn?: Map<number, () => Error>;
-  /** Milliseconds each page takes. */
-  latencyMs?: number;
-  /** These page requests (1-based) are rate limited once: retried after a 429, as the request core does. */
-  rateLimitAt?: Set<number>;
-  /** A server limit of requests in flight: one beyond it gets a 429 and is retried 5 ms later, as the request core does. */
-  maxConcurrent?: number;
-}
-
-/** A fake time-ranged list over `all`, recording every slice request. */
-function fakeSource(all: readonly Rec[], options: FakeOptions = {}) {
-  const perPage = options.perPage ?? 10;
-  const requests: { from: number; to: number; offset: number; inFlight: number }[] = [];
-  let inFlight = 0;
-  let maxInFlight = 0;
-  let refused = 0;
-  /** The `from` of each request refused (a 429). */
-  const refusals: number[] = [];
-  const source: PartitionSource<Rec> = {
-    operation: 'actionLogs.list',
-    openSlice(from, to, signal, slot) {
-      const inRange = all.filter((r) => {
-        const t = Date.parse(r.created_at);
-        return t >= from && (options.inclusiveEnd ? t <= to : t < to);
-      });
-      return {
-        async *[Symbol.asyncIterator](): AsyncGenerator<Page<Rec>> {
-          for (let offset = 0; offset < inRange.length || offset === 0; offset += perPage) {
-            signal.throwIfAborted();
-            // As the request core does: a place under the slot before each attempt, given back
-            // with the response's status when it arrives.
-            let giveBack = await slot.acquire(signal);
-            while (options.maxConcurrent !== undefined && inFlight >= options.maxConcurrent) {
-              refused++;
-              refusals.push(from);
-              giveBack(429);
-              await new Promise((r) => setTimeout(r, 5));
-              signal.throwIfAborted();
-              giveBack = await slot.acquire(signal);
-            }
-            inFlight++;
-            requests.push({ from, to, offset, inFlight });
-            const fail = options.failOn?.get(requests.length);
-            maxInFlight = Math.max(maxInFlight, inFlight);
-            let status: number | undefined = 200;
-            try {
-              const limited = options.rateLimitAt?.has(requests.length);
-              if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
-              if (limited) {
-                // A 429; the request core then sends the same request again, which succeeds.
-                inFlight--;
-                giveBack(429);
-                giveBack = await slot.acquire(signal);
-                inFlight++;
-              }
-              if (fail) {
-                options.failOn!.delete(requests.length);
-                const error = fail();
-                status = error instanceof RateLimitedError ? 429 : undefined;
-                throw error;
-              }
-            } finally {
-              inFlight--;
-              giveBack(status);
-            }
-            const more = offset + perPage < inRange.length;
-            yield { items: inRange.slice(offset, offset + perPage), cursor: undefined, nextCursor: more ? `after-${offset + perPage}` : undefined, prevCursor: undefined };
-            if (offset + perPage >= inRange.length) return;
-          }
-        },
-      };
-    },
-  };
-  return { source, requests, maxInFlight: () => maxInFlight, refused: () => refused, refusals };
-}
-
-const listing = (source: PartitionSource<Rec>, options: PartitionOptions & { startCursor?: string; perPage?: number }) =>
-  new Paginated<Rec>((demand) => partitionedPages(source, { perPage: 10, ...options }, demand));
-
-const between = (all: readonly Rec[], since: number, until: number) =>
-  all.filter((r) => Date.parse(r.created_at) >= since && Date.parse(r.created_at) < until).map((r) => r.id);
+import { NetworkError } from '../../src/index.js';
+import { T0, records, fakeSource, listing, between } from './support/fake-source.js';
 
 describe('partitioned listing: exactly once, in order', () => {
   const all = records(Array.from({ length: 500 }, (_, i) => Math.floor(i / 3))); // 3 records on each second
@@ -253,37 +152,6 @@ describe('rate limits: the limit of requests in flight adapts', () => {
   });
 });
 
-describe('rate limits: probes do not hold up the ordered output', () => {
-  it('under a server limit of 4, a probe above it is sent for a slice far ahead of the output: when refused, nothing waits for it', async () => {
-    const all = records(Array.from({ length: 12_000 }, (_, i) => i * 2));
-    const fake = fakeSource(all, { latencyMs: 1, maxConcurrent: 4 });
-    let delivered = T0; // created_at of the last record handed out
-    const refusedAhead: number[] = [];
-    const source: PartitionSource<Rec> = {
-      ...fake.source,
-      openSlice: (from, to, signal, slot) =>
-        fake.source.openSlice(from, to, signal, {
-          acquire: async (s) => {
-            const giveBack = await slot.acquire(s);
-            return (status) => {
-              if (status === 429 && delivered > T0) refusedAhead.push((from - delivered) / 2_000); // records between the output and the refused slice
-              giveBack(status);
-            };
-          },
-        }),
-    };
-    const ids: number[] = [];
-    for await (const page of listing(source, { since: T0, until: T0 + 24_000_000, concurrency: 8 }).pages()) {
-      for (const r of page.items) ids.push(r.id);
-      if (page.items.length > 0) delivered = Date.parse(page.items.at(-1)!.created_at);
-    }
-    expect(ids).toEqual(all.map((r) => r.id));
-    // Probes were made and refused (after the first burst), each for a slice 64 or more slices' worth ahead.
-    expect(refusedAhead.length).toBeGreaterThan(0);
-    expect(Math.min(...refusedAhead)).toBeGreaterThanOrEqual(64 * 9);
-  });
-});
-
 // ---------------------------------------------------------------------------------------------
 // Resume: a failure or a stop at any point, then the resume cursor: the rest, once each.
 
@@ -340,44 +208,4 @@ describe('property: run 1 + the resumed runs = the whole range, once each (in or
     );
   }, 60_000);
 
-  it('under a server limit (429s, probes carried by slices from the far end of the range), with stops', async () => {
-    let refused = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 800, maxLength: 1500 }),
-        fc.integer({ min: 3, max: 8 }),
-        fc.integer({ min: 1, max: 3 }),
-        fc.array(fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined }), { minLength: 1, maxLength: 4 }),
-        async (gaps, concurrency, maxConcurrent, stops) => {
-          let at = 0;
-          const all = records(gaps.map((g) => (at += g)));
-          const since = T0;
-          const until = T0 + (at + 1) * 1000;
-          const fake = fakeSource(all, { perPage: 3, maxConcurrent, latencyMs: 1 });
-          const got: number[] = [];
-          let startCursor: string | undefined;
-          for (let run = 0; ; run++) {
-            expect(run).toBeLessThan(10);
-            const stopAfter = stops[run];
-            const chain = listing(fake.source, { since, until, concurrency, startCursor, perPage: 3 });
-            if (stopAfter === undefined) {
-              for await (const r of chain) got.push(r.id);
-              break;
-            }
-            let last: string | undefined = startCursor;
-            for await (const page of chain.take(stopAfter).pages()) {
-              got.push(...page.items.map((r) => r.id));
-              last = page.nextCursor;
-            }
-            if (last === undefined) break;
-            startCursor = last;
-          }
-          expect(got).toEqual(all.map((r) => r.id));
-          refused += fake.refused();
-        },
-      ),
-      { numRuns: Math.ceil(Number(process.env.PROP_RUNS ?? 150) / 15) },
-    );
-    expect(refused, 'the limit refused requests').toBeGreaterThan(0);
-  }, 60_000);
 });
