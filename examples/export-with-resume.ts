@@ -58,7 +58,7 @@ for await (const page of users.pages()) {
   await writeFile(`${stateFile}.tmp`, JSON.stringify(state));
   await rename(`${stateFile}.tmp`, stateFile); // atomic: the old state or the new one, never half
   if (++pages >= maxPages && page.nextCursor) {
-    console.log(`stopped after ${pages} pages: ${records} users in ${out}; run again to continue`);
+    console.log(`stopped after ${pages} ${pages === 1 ? 'page' : 'pages'}: ${records} users in ${out}; run again to continue`);
     process.exit(0);
   }
 }

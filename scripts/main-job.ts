@@ -9,13 +9,15 @@
  * Without `FILESCOM_API_KEY` it runs against the embedded emulator (100,000 users, a
  * 10,000-file tree, 100,000 action logs ending now), started in a child process so its CPU and
  * memory are not counted as the exporter's. With `FILESCOM_API_KEY` it runs the same
- * read-only job against the real account (`FILESCOM_BASE_URL`, else https://app.files.com).
+ * read-only job against the real account (`FILESCOM_BASE_URL`, else https://app.files.com),
+ * and says so on stderr before it starts (with how to run against the emulator instead).
  */
 import { mkdir } from 'node:fs/promises';
 import { createClient, DEFAULT_BASE_URL } from '../src/index.js';
 import { exportOperation } from '../src/cli/export/export-operation.js';
 import { listFolder } from '../src/cli/ls/list-folder.js';
 import { startEmulatorChild, type EmulatorChild } from '../src/cli/main-job/emulator-child.js';
+import { realAccountNotice } from '../src/cli/main-job/announce.js';
 import { formatReport, type JobLine } from '../src/cli/main-job/report.js';
 import { CLI_PER_PAGE } from '../src/cli/global-options.js';
 import { openFileSink } from '../src/cli/output/file-sink.js';
@@ -40,6 +42,8 @@ async function main(): Promise<number> {
       emulator = await startEmulatorChild({ users: USERS, files: FILES, actionLogsUntilNow: ACTION_LOGS });
     }
     const baseUrl = emulator?.baseUrl ?? process.env.FILESCOM_BASE_URL ?? DEFAULT_BASE_URL;
+    // Said before anything is sent: a key left in the environment would otherwise export the real account unannounced.
+    if (realKey) process.stderr.write(`${realAccountNotice(baseUrl, realKey)}\n`);
     const client = createClient({ apiKey: emulator?.apiKey ?? realKey, baseUrl, perPage: CLI_PER_PAGE });
     const progress = Boolean(process.stderr.isTTY);
     await mkdir(OUT_DIR, { recursive: true });

@@ -15,10 +15,13 @@ export type {
   OpenResponse,
   HttpMethod,
   Scalar,
+  RequestSlot,
+  ReadJsonOptions,
 } from './core/types.js';
+export type { ParsedJson, JsonRecords } from './core/json-body.js';
 export { defaultRetryPolicy, parseRetryAfter, withRetries, RetryBudget, retryDelay, failureOf } from './core/retry.js';
 export type { Failure, RetriedRequest, RetryPlan, WithRetriesOptions } from './core/retry.js';
-export { parseUtcTime, readUtcTime } from './core/time.js';
+export { isRelativeTime, parseUtcTime, readTime, readUtcTime, resolveTime } from './core/time.js';
 export type { TimeReading } from './core/time.js';
 
 // Listings from any cursor API.

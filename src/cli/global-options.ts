@@ -58,10 +58,11 @@ export interface CommandClient {
 
 /**
  * The client of a command run from the CLI: retries are counted for its summary line; with
- * `verbose`, the client's log is printed through `messages` (redacted, escaped).
+ * `verbose`, the client's log is printed through `messages` (redacted, escaped); else, unless
+ * `quiet`, a request retried for a second or more is told on stderr (see `retryNotice`).
  */
 export async function commandClient(options: GlobalOptions, messages: MessageWriter): Promise<CommandClient> {
-  const retries = retryCounter();
+  const retries = retryCounter(options.quiet || options.verbose ? undefined : (line) => messages.line(line));
   return { client: await clientFor(options, retries, options.verbose ? cliLogger(messages) : SILENT_LOGGER), retries };
 }
 

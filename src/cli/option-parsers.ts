@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { readUtcTime } from '../extend.js';
+import { isRelativeTime, readTime } from '../extend.js';
 import type { KeyValue, SortOption } from './operations/build-params.js';
 
 /** Commander parser of a positive integer (`--per-page`, `--limit`, `--concurrency`). */
@@ -73,33 +73,54 @@ export function durationOption(value: string): number {
 }
 
 /**
- * Reads an ISO 8601 instant: a date (`2024-05-01`, midnight UTC) or a date-time
- * (`2024-05-01T12:00:00Z`, `2024-05-01T14:00+02:00`; fractions of a second allowed), as epoch
- * milliseconds. A date-time without an offset is UTC, as every Files.com time is (never the
- * machine's zone: shards on machines in different zones meet).
+ * Reads an instant given on the command line (see `readTime`): an ISO 8601 date (`2024-05-01`,
+ * midnight UTC) or date-time (`2024-05-01T12:00:00Z`, `2024-05-01T14:00+02:00`; fractions of
+ * a second allowed), or a time relative to `now` (default: the current time): `now`, `today` / `yesterday` (00:00 UTC),
+ * `90m`, `24h`, `7d`, `2w` (that long before `now`), as epoch milliseconds. A date-time
+ * without an offset is UTC, as every Files.com time is (never the machine's zone: shards on
+ * machines in different zones meet).
  *
- * @throws Error whose message says what is wrong (for `InvalidArgumentError`).
+ * @throws Error whose message says what is wrong and names the forms taken (for `InvalidArgumentError`).
  */
-export function parseInstant(value: string): number {
-  const reading = readUtcTime(value.trim());
+export function parseInstant(value: string, now: number = Date.now()): number {
+  const reading = readTime(value, now);
   if ('error' in reading) {
-    throw new Error(
-      reading.error === 'not an ISO 8601 date or date-time'
-        ? `expected an ISO 8601 date or date-time (2024-05-01, 2024-05-01T12:00:00Z), got "${value}"`
-        : `"${value}" is ${reading.error}`,
-    );
+    throw new Error(`"${value}" is ${reading.error}`);
   }
   if (reading.ms < 0) throw new Error(`"${value}" is before 1970-01-01T00:00:00Z`);
   return reading.ms;
 }
 
-/** Commander parser of `--since` / `--until`: an ISO 8601 instant, as epoch milliseconds (see {@link parseInstant}). */
-export function instantOption(value: string): number {
-  try {
-    return parseInstant(value);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
+/** An instant of `--since` / `--until` as given. */
+export interface GivenInstant {
+  /** Epoch milliseconds; a relative time resolved against the run's one `now`. */
+  readonly ms: number;
+  /** Given relative to now (`24h`, `today`, `now`): on a rerun, the instant a checkpoint saved for it wins. */
+  readonly relative: boolean;
+}
+
+/**
+ * The clock of one run: every call returns the time of the first call, to the whole second
+ * (as the default `--until`), so that `--since 24h --until now` is a range of exactly a day and
+ * every relative option of a run is resolved against the same instant.
+ */
+export function runClock(read: () => number = Date.now): () => number {
+  let now: number | undefined;
+  return () => (now ??= Math.floor(read() / 1000) * 1000);
+}
+
+/**
+ * Commander parser of `--since` / `--until` (see {@link parseInstant}): relative times are
+ * resolved against `now`, the run's clock (see {@link runClock}).
+ */
+export function instantOption(now: () => number): (value: string) => GivenInstant {
+  return (value) => {
+    try {
+      return { ms: parseInstant(value, now()), relative: isRelativeTime(value) };
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
 }
 
 /** A `--shard K/N`: the K-th (1-based) of N contiguous parts. */

@@ -38,10 +38,19 @@ export interface RetryEvent {
   url: string;
   /** The retry about to be made (1 for the first retry). */
   attempt: number;
-  /** How long the client waits before it, in ms. */
+  /**
+   * Retries the policy allows (`retry.limit`); a rate-limited retry with `Retry-After` may go
+   * past it (`attempt > limit`).
+   */
+  limit: number;
+  /** How long the client waits before it, in ms (the hook is called as the wait starts). */
   delayMs: number;
+  /** Time since the request began, in ms: its attempts and the waits between them, this one's excluded. */
+  elapsedMs: number;
   /** HTTP status that caused the retry, or the error name (`NetworkError`, `TimeoutError`). */
   reason: number | string;
+  /** The network error's code when there is one (`ECONNREFUSED`, `ECONNRESET`). */
+  code?: string;
 }
 
 /**
@@ -51,8 +60,11 @@ export interface RetryEvent {
  * an event.
  */
 export interface ClientHooks {
+  /** Called as each attempt of a request is sent (retries included), with its headers redacted. */
   beforeRequest?: (event: RequestEvent) => void;
+  /** Called when an attempt's response arrives, before its body is read; retried responses too. */
   afterResponse?: (event: ResponseEvent) => void;
+  /** Called when a retry is decided, as its wait begins. */
   beforeRetry?: (event: RetryEvent) => void;
 }
 

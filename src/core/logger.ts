@@ -20,9 +20,13 @@ import type { HttpMethod } from './types.js';
  * promise rejects with, is ignored (like a hook).
  */
 export interface Logger {
+  /** Each attempt of a request, and its status (or failure) and time; secrets redacted. */
   debug?: (message: string) => unknown;
+  /** Not written by the client today; accepted so that any logger fits. */
   info?: (message: string) => unknown;
+  /** Each retry, with its wait and reason. */
   warn?: (message: string) => unknown;
+  /** Not written by the client today; accepted so that any logger fits. */
   error?: (message: string) => unknown;
 }
 

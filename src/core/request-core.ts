@@ -4,7 +4,7 @@ import { FilesError } from '../errors/files-error.js';
 import { errorFromResponse } from './error-from-response.js';
 import { parseJsonBytes } from './json-body.js';
 import { guardBody, readBody } from './read-body.js';
-import { emit, redactHeaders, SECRET_HEADERS, type ClientHooks } from './hooks.js';
+import { emit, redactHeaders, SECRET_HEADERS, type ClientHooks, type RetryEvent } from './hooks.js';
 import { describeFailure, describeRetryReason, RequestLog, type Logger } from './logger.js';
 import { describeNetworkFailure, describeProxyAuthentication, networkCode, originOf, proxyRefusal } from './network-cause.js';
 import { proxyOfFailure } from './proxy.js';
@@ -106,16 +106,28 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
     // body of every response it hands to such a hook, which costs a copy of every page.
     let attempt = 0;
     let startedAt = 0;
+    /** The current attempt's outcome was logged (and its afterResponse emitted). */
+    let settled = false;
     const slot = 'slot' in spec ? spec.slot : undefined;
     /** Gives back the attempt's place under `slot` (once; a no-op without one). */
     let giveBack: (status: number | undefined) => void = () => {};
     const responded = (status: number) => {
+      settled = true;
       const durationMs = performance.now() - startedAt;
       log.response(event, status, durationMs);
       emit(settings.hooks.afterResponse, { ...event, status, durationMs, attempt });
     };
     // A failed attempt without a response (network error, timeout): logged, no hook.
-    const failed = (error: unknown) => log.failure(event, describeFailure(error), performance.now() - startedAt);
+    const failed = (error: unknown) => {
+      settled = true;
+      log.failure(event, describeFailure(error), performance.now() - startedAt);
+    };
+    /** The end of an attempt that failed, logged once: its answer, or how it failed. */
+    const settle = (error: unknown) => {
+      if (settled) return;
+      if (isKyHttpError(error)) responded(error.response.status);
+      else if (startedAt > 0) failed(error);
+    };
     const options: KyOptions = {
       method: spec.method,
       headers: how.headers,
@@ -145,7 +157,14 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
         statusCodes: [...retries.policy.statusCodes],
         afterStatusCodes: [],
         retryOnTimeout: retries.policy.retryOnTimeout,
-        shouldRetry: ({ error }) => retries.plan(error) !== undefined,
+        // Decided before the wait: the attempt is logged as it ended (its time is its own, not
+        // the wait's), and the retry announced as the wait starts (ky's beforeRetry comes after it).
+        shouldRetry: ({ error }) => {
+          if (retries.plan(error) === undefined) return false;
+          settle(error);
+          announceRetry(event, retries, error, 'onRetry' in spec ? spec.onRetry : undefined);
+          return true;
+        },
         delay: () => retries.last?.delayMs ?? 0,
       },
       hooks: {
@@ -155,15 +174,9 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
             if (slot) giveBack = once(await slot.acquire(spec.signal));
             attempt = retries.retries;
             startedAt = performance.now();
+            settled = false;
             log.request(event, attempt);
             emit(settings.hooks.beforeRequest, { ...event, headers: redactHeaders(request.headers, how.redact), attempt });
-          },
-        ],
-        beforeRetry: [
-          ({ error }) => {
-            if (isKyHttpError(error)) responded(error.response.status);
-            else failed(error);
-            announceRetry(event, retries, error, 'onRetry' in spec ? spec.onRetry : undefined);
           },
         ],
       },
@@ -175,8 +188,8 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
       responded(response.status);
       return response;
     } catch (error) {
-      if (isKyHttpError(error)) responded(error.response.status);
-      else if (startedAt > 0) failed(error);
+      // Unless a retry's wait was cut short: its attempt was logged when the retry was decided.
+      settle(error);
       throw await translateError(error, spec, url, how.redact);
     } finally {
       giveBack(undefined);
@@ -188,7 +201,16 @@ export function createRequestCore(settings: CoreSettings, secrets: CoreSecrets):
     const plan = budget.last;
     if (!plan) return;
     log.retry(event, plan.attempt, budget.policy.limit, plan.delayMs, describeRetryReason(plan.reason, error), plan.pastLimit);
-    const retry = { ...event, attempt: plan.attempt, delayMs: plan.delayMs, reason: plan.reason };
+    const code = plan.reason === 'NetworkError' ? networkCode(error) : undefined;
+    const retry: RetryEvent = {
+      ...event,
+      attempt: plan.attempt,
+      limit: budget.policy.limit,
+      delayMs: plan.delayMs,
+      elapsedMs: budget.elapsedMs,
+      reason: plan.reason,
+      ...(code ? { code } : {}),
+    };
     emit(settings.hooks.beforeRetry, retry);
     emit(onRetry, retry);
   }

@@ -226,12 +226,19 @@ export class RetryBudget {
   #waited = 0;
   /** The last retry decided. */
   last: RetryPlan | undefined;
+  /** When the budget was made (`performance.now()`): the request's start, for {@link elapsedMs}. */
+  readonly #startedAt = performance.now();
 
   constructor(
     readonly policy: RetryPolicy,
     readonly request: RetriedRequest,
     private readonly signal?: AbortSignal,
   ) {}
+
+  /** Milliseconds since the budget was made: how long its request has been going on, attempts and waits included. */
+  get elapsedMs(): number {
+    return performance.now() - this.#startedAt;
+  }
 
   /** Retries decided so far (rate-limit retries included). */
   get retries(): number {

@@ -61,3 +61,52 @@ export function parseUtcTime(text: string): number {
   const reading = readUtcTime(text);
   return 'ms' in reading ? reading.ms : Number.NaN;
 }
+
+const RELATIVE = /^-?(\d{1,15})([smhdw])$/;
+const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const DAY_MS = 86_400_000;
+
+/** The forms {@link readTime} takes, for its error. */
+const TIME_FORMS = 'an ISO 8601 date or date-time (2024-05-01, 2024-05-01T12:00:00Z), now, today, yesterday, or a time ago as a whole number and a unit s, m, h, d or w (90m, 24h, 7d)';
+
+/**
+ * Reads a time given by a person: an ISO 8601 date or date-time (see {@link readUtcTime}), or
+ * one relative to `now` (epoch milliseconds), resolved here, once:
+ * - `now`: `now` itself;
+ * - `today`, `yesterday`: 00:00 UTC of `now`'s day, of the day before (UTC, never the
+ *   machine's zone);
+ * - `<n><unit>`: `n` units before `now`, `n` a whole number, the unit `s` (seconds), `m`
+ *   (minutes), `h` (hours), `d` (days of 24 hours) or `w` (weeks): `90m`, `24h`, `7d`. A
+ *   leading `-` changes nothing (`-7d` is `7d`): a relative time is always in the past.
+ *
+ * The words are read in any case (`NOW`); the units in lower case only (`m` is minutes, never
+ * months). Surrounding spaces are ignored.
+ */
+export function readTime(text: string, now: number): TimeReading {
+  const value = text.trim();
+  const word = value.toLowerCase();
+  if (word === 'now') return { ms: now };
+  if (word === 'today' || word === 'yesterday') return { ms: Math.floor(now / DAY_MS) * DAY_MS - (word === 'yesterday' ? DAY_MS : 0) };
+  const relative = RELATIVE.exec(value);
+  if (relative) return { ms: now - Number(relative[1]) * UNIT_MS[relative[2]!]! };
+  const reading = readUtcTime(value);
+  return 'error' in reading && reading.error === 'not an ISO 8601 date or date-time' ? { error: `not ${TIME_FORMS}` } : reading;
+}
+
+/**
+ * Epoch milliseconds of a time given by a person (see {@link readTime}): ISO 8601, `now`,
+ * `today`, `yesterday` or a time ago (`24h`, `7d`), resolved against `now`; `NaN` when `text`
+ * is none of these.
+ *
+ * @example resolveTime('24h', Date.now()) // a day ago
+ */
+export function resolveTime(text: string, now: number): number {
+  const reading = readTime(text, now);
+  return 'ms' in reading ? reading.ms : Number.NaN;
+}
+
+/** Whether `text` is a time relative to now (`now`, `today`, `yesterday`, `24h`, ...) rather than an instant of its own. */
+export function isRelativeTime(text: string): boolean {
+  const value = text.trim();
+  return ['now', 'today', 'yesterday'].includes(value.toLowerCase()) || RELATIVE.test(value);
+}

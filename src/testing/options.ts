@@ -23,7 +23,7 @@ export interface EmulatorOptions {
   /** Seed of every derived record and of fault injection. Default `1`. */
   seed?: number | string;
   /**
-   * The API key accepted in `X-FilesAPI-Key`. Default {@link DEFAULT_API_KEY} (`'emulatorkey'`).
+   * The API key accepted in `X-FilesAPI-Key`. Default `'emulatorkey'`.
    * A key given here is accepted as it is, but give letters and digits only when an
    * official SDK will send it: the Python SDK refuses any other key before sending
    * (`api_key.isalnum()`).
@@ -147,6 +147,7 @@ export interface ResolvedOptions {
   readonly listSize: number;
   readonly uploadPartSize: number;
   readonly urlTtlSeconds: number;
+  /** The emulator's clock, in ms since the epoch (`Date.now` unless `now` was given). */
   readonly now: () => number;
   readonly faults: FaultOptions;
   /** `undefined`: no limit. */

@@ -1,4 +1,5 @@
 import { requireNode } from '../core/platform.js';
+import { FilesError } from '../errors/files-error.js';
 import type { File } from '../generated/models/file.js';
 import type { Paginated } from '../pagination/paginated.js';
 import type { DownloadToFileOptions, DownloadToFileResult } from '../download/download.js';
@@ -13,9 +14,19 @@ export interface TreeError {
   path: string;
   /**
    * `UnsafePathError` for a refused entry (its `reason` says why: a traversal, a `symlink`
-   * inside the target, a `case-twin`); the download's typed error otherwise.
+   * inside the target, a `case-twin`); the download's typed error otherwise (a `FilesError`:
+   * `NotFoundError`, `IntegrityError`, `NetworkError`...), or the local file system's `Error`
+   * (with its `code`: `EACCES`, `ENOSPC`...).
    */
-  error: unknown;
+  error: FilesError | Error;
+}
+
+/**
+ * What a tree's `errors` holds for whatever a failed entry threw: the error itself, or for a
+ * throw of something that is no `Error`, a `FilesError` saying what it was (as its `cause`).
+ */
+export function treeErrorOf(error: unknown): FilesError | Error {
+  return error instanceof Error ? error : new FilesError(`failed: ${String(error)}`, { cause: error });
 }
 
 /** Counts of a tree download so far. */
@@ -75,9 +86,13 @@ export interface DownloadTreeOptions {
  */
 export interface TreeClient {
   readonly files: {
+    /** Downloads one file to a local path (the client's `files.downloadToFile`). */
     downloadToFile(path: string, dest: string, options?: DownloadToFileOptions): Promise<DownloadToFileResult>;
   };
-  readonly folders: { walk(path: string, options?: WalkOptions): Paginated<File> };
+  readonly folders: {
+    /** Lists a folder tree (the client's `folders.walk`). */
+    walk(path: string, options?: WalkOptions): Paginated<File>;
+  };
 }
 
 /**

@@ -42,7 +42,7 @@ describe.skipIf(!hasScript)('on a real pseudo-terminal (script -q -c)', () => {
     const run = await runInTerminal(['ls', folder], site.env, `> ${sh(out)}`);
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toMatch(PROGRESS_DRAWN);
-    expect(run.stdout).toMatch(new RegExp(`ls ${folder} ${names.length} records \\| 1 pages`));
+    expect(run.stdout).toMatch(new RegExp(`ls ${folder} ${names.length} records \\| 1 page\\b`));
     expect((await readFile(out, 'utf8')).trimEnd().split('\n')).toEqual(names);
   });
 
@@ -55,7 +55,7 @@ describe.skipIf(!hasScript)('on a real pseudo-terminal (script -q -c)', () => {
     const toFile = await runInTerminal(['export', 'users', '--limit', '5', '--out', join(dir.path, 'u.ndjson')], site.env);
     expect(toFile.code, toFile.stdout).toBe(0);
     expect(toFile.stdout).toMatch(PROGRESS_DRAWN);
-    expect(toFile.stdout).toMatch(/users\.list 5 records \| 1 pages/);
+    expect(toFile.stdout).toMatch(/users\.list 5 records \| 1 page\b/);
   });
 
   it('download (no records on stdout) draws its progress on the terminal, in KiB/MiB', async () => {

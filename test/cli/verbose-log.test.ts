@@ -43,7 +43,7 @@ describe('--verbose', () => {
     site.emulator.resetLog();
     const run = await runHere([...site.args, '--verbose', 'export', 'users', '--per-page', '2']);
     expect(run.code, run.stderr).toBe(0);
-    const faults = site.emulator.stats.byFault['rate-limited'] ?? 0;
+    const faults = site.emulator.stats.byFault.rateLimited ?? 0;
     expect(faults).toBeGreaterThan(0);
     const retries = logLines(run.stderr).filter((l) => l.startsWith('warn: '));
     expect(retries).toHaveLength(faults);

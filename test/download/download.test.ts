@@ -162,7 +162,7 @@ describe('client.files.downloadToFile', () => {
     await observed.files.downloadToFile('docs/report.bin', dest);
     expect(md5(await readFile(dest))).toBe(md5(bytes));
     expect(retries).toEqual([
-      { operation: 'files.downloadToFile docs/report.bin', method: 'GET', url: `${EMULATOR_BASE}/api/rest/v1/files/docs%2Freport.bin`, attempt: 1, delayMs: expect.any(Number), reason: 'IntegrityError' },
+      { operation: 'files.downloadToFile docs/report.bin', method: 'GET', url: `${EMULATOR_BASE}/api/rest/v1/files/docs%2Freport.bin`, attempt: 1, limit: 2, delayMs: expect.any(Number), elapsedMs: expect.any(Number), reason: 'IntegrityError' },
     ]);
     expect(warnings).toEqual([expect.stringMatching(/^files\.downloadToFile docs\/report\.bin GET \S+: retry 1\/2 in \d+ ms after IntegrityError$/)]);
   });

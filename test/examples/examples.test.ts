@@ -32,7 +32,7 @@ describe('examples', () => {
     const out = join(dir.path, 'users.ndjson');
     const first = await runExample('export-with-resume.ts', ['--out', out, '--pages', '1']);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/stopped after 1 pages: 1000 users/);
+    expect(first.stdout).toMatch(/stopped after 1 page: 1000 users/);
     const second = await runExample('export-with-resume.ts', ['--out', out]);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/resumed and finished: 2600 users/);

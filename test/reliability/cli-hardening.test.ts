@@ -561,7 +561,7 @@ describe(`the summary counts retries; --verbose shows each (${FORM} form)`, () =
     site.emulator.resetLog();
     const run = await cli([...key(), 'export', 'users', '--per-page', '50', '--out', join(dir.path, 'retried.ndjson')]);
     expect(run.code, run.stderr).toBe(0);
-    const faults = site.emulator.stats.byFault['rate-limited'] ?? 0;
+    const faults = site.emulator.stats.byFault.rateLimited ?? 0;
     expect(faults).toBeGreaterThan(0);
     expect(run.stderr).toMatch(new RegExp(`^users\\.list: 600 records, .*, ${faults} retr(y|ies)$`, 'm'));
     expect(run.stderr).not.toMatch(/^retry: /m);
@@ -571,7 +571,7 @@ describe(`the summary counts retries; --verbose shows each (${FORM} form)`, () =
     site.emulator.resetLog();
     const run = await cli([...key(), '--verbose', 'export', 'users', '--per-page', '50', '--out', join(dir.path, 'verbose.ndjson')]);
     expect(run.code, run.stderr).toBe(0);
-    const faults = site.emulator.stats.byFault['rate-limited'] ?? 0;
+    const faults = site.emulator.stats.byFault.rateLimited ?? 0;
     const lines = run.stderr.split('\n').filter((l) => l.startsWith('warn: '));
     expect(lines).toHaveLength(faults);
     for (const line of lines) expect(line).toMatch(/^warn: users\.list GET \S+: retry [12]\/\d+ in 0 ms after 429$/);
@@ -583,7 +583,7 @@ describe(`the summary counts retries; --verbose shows each (${FORM} form)`, () =
     site.emulator.resetLog();
     const run = await cli([...key(), 'download', '/', join(dir.path, 'retried-tree')]);
     expect(run.code, run.stderr).toBe(0);
-    const faults = site.emulator.stats.byFault['rate-limited'] ?? 0;
+    const faults = site.emulator.stats.byFault.rateLimited ?? 0;
     expect(faults).toBeGreaterThan(0);
     expect(run.stderr).toMatch(new RegExp(`^downloaded 12 files .*, ${faults} retr(y|ies)$`, 'm'));
   });

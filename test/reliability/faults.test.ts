@@ -64,7 +64,7 @@ async function run<T>(
   target.emulator.setFaults({});
   // Pages served whole: the 200s, less those whose body the emulator cut short.
   const { byStatus, byFault } = target.emulator.stats;
-  const pages = (byStatus['200'] ?? 0) - (byFault['truncated-body'] ?? 0);
+  const pages = (byStatus['200'] ?? 0) - (byFault.truncatedBody ?? 0);
   const result = summarize(name, items.length, pages, log, target, ms);
   figures.push(result); // written to .tmp/reliability/<form>/faults.json; `npm run test:reliability` prints them
   // A listing that ends must leave nothing behind to crash the process later. (Regression
@@ -87,7 +87,7 @@ function summarize(name: string, records: number, pages: number, log: HookLog, t
     requests: log.requests,
     retries: log.retries.length,
     retriesByReason,
-    refetches: target.emulator.stats.byFault['truncated-body'] ?? 0,
+    refetches: target.emulator.stats.byFault.truncatedBody ?? 0,
     faults: { ...target.emulator.stats.byFault },
     ms: Math.round(ms),
     vsFaultFree: base ? Math.round((ms / base.ms) * 100) / 100 : undefined,
@@ -110,7 +110,7 @@ function expectEachIdOnce(ids: readonly number[], n: number): void {
 }
 
 function expectFaultsOfEveryKind(result: RunFigures): void {
-  for (const kind of ['rate-limited', 'server-error', 'unavailable', 'connection-reset', 'truncated-body']) {
+  for (const kind of ['rateLimited', 'serverError', 'unavailable', 'connectionReset', 'truncatedBody']) {
     expect(result.faults[kind] ?? 0, `${kind} faults injected`).toBeGreaterThan(0);
   }
   const injected = Object.values(result.faults).reduce((a, b) => a + b, 0);

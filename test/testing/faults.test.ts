@@ -54,13 +54,13 @@ describe('fault injection', () => {
     expect(log).toHaveLength(50);
     expect(log[0]).toMatchObject({ method: 'GET', path: '/api/rest/v1/users', query: { per_page: '5' }, operation: 'users.list', kind: 'api' });
     log.forEach((entry, i) => {
-      const expected = { reset: 'connection-reset', '429': 'rate-limited', '500': 'server-error', '503': 'unavailable', '200-cut': 'truncated-body', '200': undefined }[seen[i]!];
+      const expected = { reset: 'connectionReset', '429': 'rateLimited', '500': 'serverError', '503': 'unavailable', '200-cut': 'truncatedBody', '200': undefined }[seen[i]!];
       expect(entry.fault).toBe(expected);
     });
     const { stats } = emulator;
     expect(stats.total).toBe(50);
     expect(stats.byOperation['users.list']).toBe(50);
-    expect(stats.byFault['connection-reset']).toBe(seen.filter((o) => o === 'reset').length);
+    expect(stats.byFault.connectionReset).toBe(seen.filter((o) => o === 'reset').length);
     expect(stats.byStatus['0']).toBe(seen.filter((o) => o === 'reset').length);
     emulator.resetLog();
     expect(emulator.requests).toHaveLength(0);

@@ -250,10 +250,10 @@ describe('maxConcurrent', () => {
     expect(Object.keys(body).sort()).toEqual(['error', 'http-code', 'instance', 'title', 'type']);
     expect(body).toMatchObject({ 'http-code': 429, type: 'rate-limited/too-many-concurrent-requests' });
     const { stats } = emulator;
-    expect(stats.byFault['concurrency-limited']).toBe(7);
+    expect(stats.byFault.concurrencyLimited).toBe(7);
     expect(stats.byStatus['429']).toBe(7);
     expect(stats.peakInFlight).toBe(3);
-    expect(emulator.requests.filter((r) => r.fault === 'concurrency-limited')).toHaveLength(7);
+    expect(emulator.requests.filter((r) => r.fault === 'concurrencyLimited')).toHaveLength(7);
     // Once answered, the slots are free again: requests one after another are never limited.
     for (let i = 0; i < 5; i++) expect((await emulator.handle(request(emulator, '/users?per_page=1'))).status).toBe(200);
   });

@@ -1,6 +1,7 @@
 import { csvLine } from '../format/csv-line.js';
 import { neutraliseFormula } from '../format/formula-guard.js';
 import type { Checkpoint } from './checkpoint.js';
+import { counted } from '../output/counted.js';
 
 const LF = 0x0a;
 const QUOTE = 0x22;
@@ -41,7 +42,7 @@ export function countRecords(checkpoint: Checkpoint): RecordCounter {
 /** What a count contradicting `records` says. */
 function recordsMismatch(checkpoint: Checkpoint, found: number): string | undefined {
   if (found === checkpoint.records) return undefined;
-  return `field records is ${checkpoint.records}, but the ${checkpoint.bytes} bytes it covers hold ${found} records`;
+  return `field records is ${checkpoint.records}, but the ${counted(checkpoint.bytes, 'byte')} it covers hold ${counted(found, 'record')}`;
 }
 
 /** Lines (a last one without its line feed included), the last bytes, and the first line (for messages). */

@@ -30,13 +30,16 @@ export interface EmulatorCommandOptions {
   https?: boolean;
 }
 
-/** Commander parser of `--logs-until`: `now`, or an ISO 8601 date or date-time (ms since the epoch). */
+/**
+ * Commander parser of `--logs-until`: `now` (the emulator's moving clock), or an instant (ms
+ * since the epoch): ISO 8601, or relative to now as `--since` takes them (`today`, `24h`).
+ */
 function logsUntilOption(value: string): 'now' | number {
   if (value.trim().toLowerCase() === 'now') return 'now';
   try {
     return parseInstant(value);
-  } catch {
-    throw new InvalidArgumentError(`expected now or an ISO 8601 date or date-time (2025-06-30, 2025-06-30T12:00:00Z), got "${value}"`);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
   }
 }
 
@@ -102,7 +105,7 @@ export function emulatorCommand(io: CliIo): Command {
     .option('--action-logs <n>', 'number of action logs (one every 5 s from 2024-01-01T00:00:05Z unless --times or --logs-until says otherwise)', nonNegativeInt, 1000)
     .option('--history <n>', 'number of history records (one every 10 s from 2024-01-01T00:00:10Z unless --times or --logs-until says otherwise)', nonNegativeInt, 1000)
     .option('--times <layout>', 'how log times spread over their span: uniform, or burst:<share>:<width>[:<at>] (e.g. burst:0.9:0.05: 90% of the records in 5% of the span)', timesOption)
-    .option('--logs-until <when>', 'end every log at <when>: now (the start of the emulator) or an ISO 8601 date-time; the last record of each log is at that second, the others before it (default: logs start at 2024-01-01)', logsUntilOption)
+    .option('--logs-until <when>', 'end every log at <when>: now (the start of the emulator), an ISO 8601 date-time, or a time before now (today, 24h); the last record of each log is at that second, the others before it (default: logs start at 2024-01-01)', logsUntilOption)
     .option('--log-rate <n>', 'records per second each log (action logs, history, the other logs) gains while the emulator runs, dated as they arrive (fractions allowed: 0.5 is one every 2 s)', logRateOption)
     .option('--migration-ms <ms>', 'how long a copy or move of a folder takes (its file migration pending until then; a file is done at once; 0: every one at once; default 1000)', nonNegativeInt)
     .option('--faults <rate>', 'share of API requests that fail (429, 500, 503, reset in equal parts)', rate)

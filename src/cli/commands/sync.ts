@@ -4,7 +4,7 @@ import type { CliIo } from '../io.js';
 import type { KeyValue } from '../operations/build-params.js';
 import { abortOnSignals } from '../errors/interrupted.js';
 import { UsageError } from '../errors/usage-error.js';
-import { durationOption, instantOption, keyValue, parallelOption, positiveInt, shardOption } from '../option-parsers.js';
+import { durationOption, instantOption, keyValue, parallelOption, positiveInt, runClock, shardOption, type GivenInstant } from '../option-parsers.js';
 import type { MessageWriter } from '../output/messages.js';
 
 /** The options of `files-stream sync`, as commander parses them. */
@@ -15,8 +15,8 @@ export interface SyncCommandOptions {
   fullRefresh?: boolean;
   keepDeleted?: boolean;
   lag?: number;
-  since?: number;
-  until?: number;
+  since?: GivenInstant;
+  until?: GivenInstant;
   parallel?: number;
   filter?: KeyValue[];
   filterPrefix?: KeyValue[];
@@ -35,6 +35,8 @@ export interface SyncCommandOptions {
  * prints what each table syncs and up to where.
  */
 export function syncCommand(io: CliIo, messages: MessageWriter): Command {
+  // One now per run: for relative --since / --until (7d, today) and the default --until.
+  const now = runClock();
   return new Command('sync')
     .description('sync a list into a database table, exactly once and incrementally (logs appended, lists with ids merged, others replaced)')
     .argument('[operation]', 'operation name: a namespace for its list (actionLogs, users), else namespace.method (history.listForFolder)')
@@ -46,8 +48,8 @@ export function syncCommand(io: CliIo, messages: MessageWriter): Command {
     .option('--full-refresh', 'drop the table and its state first, and sync it again from the start')
     .option('--keep-deleted', 'merge: keep rows the list no longer returns, with _deleted_at set, instead of deleting them')
     .option('--lag <duration>', 'append: records newer than this wait for the next run (60s, 5m, 1h; default 60s)', durationOption)
-    .option('--since <instant>', 'append: start of the first run (ISO 8601; default: the earliest); a later stored position wins', instantOption)
-    .option('--until <instant>', 'append: end of this run (default: now minus --lag)', instantOption)
+    .option('--since <instant>', 'append: start of the first run: ISO 8601, or relative to now: today, yesterday (00:00 UTC), 24h, 7d (default: the earliest); a later stored position wins', instantOption(now))
+    .option('--until <instant>', 'append: end of this run, as --since takes it (default: now minus --lag)', instantOption(now))
     .option('--parallel <n>', 'append: requests in flight at once, 1 to 64 (default 4)', parallelOption)
     .option('--filter <field=value>', 'filter: field equals value (repeatable)', keyValue)
     .option('--filter-prefix <field=value>', 'filter_prefix: field starts with value (repeatable)', keyValue)
@@ -95,6 +97,7 @@ Guide: docs/loading-into-a-database.md`,
           progress: showProgress(io, globals, { dataOnStdout: false }),
           retries,
           signal: interrupt.signal,
+          now,
         });
       } finally {
         interrupt.dispose();

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { dirname } from 'node:path';
-import { downloadTree, FilesApiError, FilesError, normalizePath, type DownloadTreeResult, type FilesClient } from '../../index.js';
+import { downloadTree, FilesApiError, FilesError, normalizePath, NotFoundError, type DownloadTreeResult, type FilesClient } from '../../index.js';
 import { fileTarget, localKind, type LocalKind } from './local-target.js';
-import { isFolderIsAFile } from '../errors/not-a-folder.js';
+import { isFolderIsAFile, noSuchPath } from '../errors/not-a-folder.js';
 import { UsageError } from '../errors/usage-error.js';
 import { commandClient, globalOptions, showProgress } from '../global-options.js';
 import type { CliIo } from '../io.js';
@@ -12,6 +12,7 @@ import type { MessageWriter } from '../output/messages.js';
 import { createTransferProgress, type TransferProgress } from '../progress/progress.js';
 import { formatBytes } from '../progress/units.js';
 import { retriesPhrase } from '../retries.js';
+import { counted } from '../output/counted.js';
 
 
 /** The options of `download`. */
@@ -48,11 +49,11 @@ export async function runDownload(io: CliIo, messages: MessageWriter, remote: st
   }
   if (!globals.quiet) {
     messages.line(
-      `downloaded ${result.downloaded} files (${formatBytes(result.bytes)}), skipped ${result.skipped}, refused ${result.refused}, failed ${result.failed}${retriesPhrase(retries.count)}`,
+      `downloaded ${counted(result.downloaded, 'file')} (${formatBytes(result.bytes)}), skipped ${result.skipped}, refused ${result.refused}, failed ${result.failed}${retriesPhrase(retries.count)}`,
     );
   }
   for (const { path, error } of result.errors.slice(0, 20)) {
-    messages.line(`  ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    messages.line(`  ${path}: ${error.message}`);
   }
   if (result.failed + result.refused > 0) {
     throw new IncompleteDownloadError(`${result.failed + result.refused} of the tree's entries were not downloaded (rerun to retry the failed ones)`);
@@ -80,9 +81,13 @@ async function downloadFolder(client: FilesClient, remote: string, local: string
     bar.update(last.bytes, last.files);
   };
   const timer = draw.progress ? setTimeout(start, TREE_BAR_DELAY_MS) : undefined;
+  // Set once the folder's own listing answered: a 404 before it is the path's (no folder below it is listed yet).
+  let listed = false;
+  const seen = (): boolean => (listed = true);
   try {
     return await downloadTree(client, remote, local, {
       concurrency: options.concurrency ?? 4,
+      walk: { filter: seen, descend: seen },
       onProgress: (p) => {
         last = { bytes: p.bytes, files: p.downloaded + p.skipped };
         bar?.update(last.bytes, last.files);
@@ -90,6 +95,7 @@ async function downloadFolder(client: FilesClient, remote: string, local: string
     });
   } catch (err) {
     await folders.removeIfEmpty();
+    if (!listed && err instanceof NotFoundError) throw noSuchPath(err, `download ${remote}`);
     throw await describeFileError(err, 'the local folder', local);
   } finally {
     clearTimeout(timer);

@@ -16,7 +16,8 @@ export interface ErrorReport {
 }
 
 /**
- * Describes a failure for stderr. Usage problems (our `UsageError`, the client's
+ * Describes a failure for stderr: `error: <message>`, then for an API error its `type:` and
+ * HTTP status (said once: not in the message too), then a `hint:`. Usage problems (our `UsageError`, the client's
  * `InvalidParameterError` and `ConfigurationError`), unusable checkpoints (`CheckpointError`)
  * and a sync the destination refuses (`SyncError`: another sync's table, a column of another
  * type) exit 2; a command stopped by a signal (`InterruptedError`) exits 130
@@ -32,7 +33,8 @@ export function reportError(err: unknown, secrets: readonly (string | undefined)
     err instanceof ConfigurationError ||
     err instanceof CheckpointError ||
     (err instanceof SyncError && (err.reason === 'state-mismatch' || err.reason === 'schema-conflict'));
-  const lines = [`error: ${oneLine(redact(err instanceof Error ? err.message : String(err), secrets))}`];
+  const message = err instanceof FilesApiError ? withoutStatus(err) : err instanceof Error ? err.message : String(err);
+  const lines = [`error: ${oneLine(redact(message, secrets))}`];
   if (err instanceof FilesApiError) lines.push(`type: ${err.type ?? 'unknown'} (HTTP ${err.status})`);
   const hint = err instanceof ConfigurationError && err.option === 'apiKey'
     ? 'set FILESCOM_API_KEY or pass --api-key (files-stream emulator starts a local server with a key)'
@@ -46,6 +48,16 @@ export function reportError(err: unknown, secrets: readonly (string | undefined)
       : usage || (err instanceof CommanderError && err.exitCode !== 0) ? ExitCode.usage : ExitCode.failure,
     lines: lines.map((line) => redact(line, secrets)),
   };
+}
+
+/**
+ * An API error's message without its `HTTP 401 (not-authenticated/invalid-credentials): `,
+ * which the `type:` line below it says: `users.list: Invalid API key.`, each fact once.
+ */
+function withoutStatus(err: FilesApiError): string {
+  const shown = `HTTP ${err.status}${err.type ? ` (${err.type})` : ''}: `;
+  const at = err.message.indexOf(shown);
+  return at < 0 ? err.message : err.message.slice(0, at) + err.message.slice(at + shown.length);
 }
 
 function oneLine(message: string): string {

@@ -30,6 +30,7 @@ import { checkRange, resolveRange, type RangeArgs, type ResolvedRange } from './
 import { startStats, type ExportStats } from './stats.js';
 import { isoOf } from './time-range.js';
 import { writePages, type PageLike } from './write-pages.js';
+import { counted } from '../output/counted.js';
 
 /** What to export and where: the options of `files-stream export`. */
 export interface ExportJob {
@@ -105,6 +106,8 @@ export interface ExportedRange {
   readonly until: string;
   /** `--until` was not given: now, or the checkpoint's. */
   readonly untilDefaulted: boolean;
+  /** The bounds given relative to now (`--since 24h`) that are the checkpoint's instants: the first run resolved them. */
+  readonly fromCheckpoint: readonly ('since' | 'until')[];
   /** `--shard K/N` and the part of the range it is. */
   readonly shard?: { readonly name: string; readonly since: string; readonly until: string };
   /** Requests in flight at most. */
@@ -130,7 +133,8 @@ export interface ExportedRange {
  * With `range.since` the records created in `[since, until)` (or a shard of it) are listed as
  * time slices side by side (the library's partitioned listing); the checkpoint then holds the
  * partition's resume cursor (`fs-partition:...`, every slice's position) and the range as
- * resolved (the default `until` is the first run's now, kept for the reruns).
+ * resolved (the default `until` and relative bounds such as `--since 24h` are the first run's,
+ * kept for the reruns).
  *
  * @throws UsageError for an unknown or non-paginated operation, a checkpoint without `out`,
  *   `csvRaw` with a format other than CSV, or time-range options that do not fit (see
@@ -263,6 +267,7 @@ function exportedRange(range: ResolvedRange): ExportedRange {
     since: isoOf(whole.since),
     until: isoOf(whole.until),
     untilDefaulted: range.untilDefaulted,
+    fromCheckpoint: range.fromCheckpoint,
     ...(identity.shard ? { shard: { name: identity.shard, since: isoOf(part.since), until: isoOf(part.until) } } : {}),
     parallel: range.parallel,
     ordered: range.ordered,
@@ -281,7 +286,7 @@ function interrupted(reason: unknown, records: number, job: ExportJob): unknown 
     : job.out
       ? `${job.out} is incomplete; rerun to export again (with --checkpoint, an interrupted export resumes where it stopped)`
       : 'the output is incomplete; rerun to export again (with --out and --checkpoint, an interrupted export resumes where it stopped)';
-  return new InterruptedError(reason.signal, `export interrupted by ${reason.signal}: ${records} record${records === 1 ? '' : 's'} in ${target}, no request sent after it`, hint);
+  return new InterruptedError(reason.signal, `export interrupted by ${reason.signal}: ${counted(records, 'record')} in ${target}, no request sent after it`, hint);
 }
 
 /**

@@ -21,6 +21,14 @@ export interface RangeArgs {
   readonly unordered?: boolean;
   /** `--shard K/N`: only the K-th of N contiguous parts of the range. */
   readonly shard?: Shard;
+  /** Which of `since` and `until` were given relative to now (`24h`, `today`): a checkpoint's saved instant wins over them. */
+  readonly relative?: RelativeBounds;
+}
+
+/** Which bounds of a range were given relative to now (`--since 24h`, `--until now`). */
+export interface RelativeBounds {
+  readonly since?: boolean;
+  readonly until?: boolean;
 }
 
 /** An export by time, checked (nothing read or sent yet). */
@@ -31,6 +39,7 @@ export interface CheckedRange {
   readonly parallel: number;
   readonly ordered: boolean;
   readonly shard?: Shard;
+  readonly relative?: RelativeBounds;
 }
 
 /** An export by time with its range resolved. */
@@ -45,6 +54,8 @@ export interface ResolvedRange {
   readonly ordered: boolean;
   /** `--until` was not given: it is now, or the checkpoint's. */
   readonly untilDefaulted: boolean;
+  /** The bounds given relative to now that a checkpoint's saved instants replaced. */
+  readonly fromCheckpoint: readonly ('since' | 'until')[];
 }
 
 const RANGE_FILTERS = ['filter_gt', 'filter_gteq', 'filter_lt', 'filter_lteq'];
@@ -55,7 +66,7 @@ const RANGE_FILTERS = ['filter_gt', 'filter_gteq', 'filter_lt', 'filter_lteq'];
  *
  * @throws UsageError for `--parallel`, `--until`, `--unordered` or `--shard` without
  *   `--since`; an operation that takes no `created_at` range (naming those that do); an
- *   empty range; `--shard` without `--until`; a sort other than ascending `created_at`; a
+ *   empty range; `--shard` without `--until`, or with a bound relative to now (`--since 24h`); a sort other than ascending `created_at`; a
  *   `created_at` range given as a parameter too.
  */
 export function checkRange(args: RangeArgs | undefined, info: ApiOperationInfo, spec: OperationSpec, params: Readonly<Record<string, unknown>>): CheckedRange | undefined {
@@ -81,6 +92,10 @@ export function checkRange(args: RangeArgs | undefined, info: ApiOperationInfo, 
   if (args.shard && args.until === undefined) {
     throw new UsageError(`--shard needs --until: every shard must cut the same range, and each machine's "now" (the default --until) is different`);
   }
+  const relative = (['since', 'until'] as const).filter((bound) => args.relative?.[bound]);
+  if (args.shard && relative.length) {
+    throw new UsageError(`--shard needs ${relative.map((b) => `--${b}`).join(' and ')} as an instant (2024-05-01T00:00:00Z), not relative to now: every shard must cut the same range, and each machine's "now" is different`);
+  }
   const sort = params.sort_by as Record<string, unknown> | undefined;
   if (sort !== undefined && !(Object.keys(sort).length === 1 && sort.created_at === 'asc')) {
     throw new UsageError(`--sort does not apply with --since: an export by time comes in ascending created_at order${args.unordered ? '' : ' (--unordered: in arrival order)'}`);
@@ -100,25 +115,30 @@ export function checkRange(args: RangeArgs | undefined, info: ApiOperationInfo, 
     parallel: args.parallel ?? DEFAULT_PARALLEL,
     ordered: !args.unordered,
     ...(args.shard ? { shard: args.shard } : {}),
+    ...(args.relative ? { relative: args.relative } : {}),
   };
 }
 
 /**
  * Resolves the range of an export by time: `--until` when given; else the checkpoint's
  * (`saved`), so a rerun resumes the range of the first run; else now, to the whole second.
- * Then the part of it this run lists (`--shard`).
+ * A bound given relative to now (`--since 24h`, `--until now`) is the checkpoint's too when
+ * there is one: the first run resolved it, and a rerun resumes that range rather than one
+ * starting a few hours later. Then the part of it this run lists (`--shard`).
  *
  * @throws UsageError when the range is empty (`--since` at or after now).
  */
 export function resolveRange(checked: CheckedRange, saved: ExportRange | undefined, now: number): ResolvedRange {
   const untilDefaulted = checked.until === undefined;
-  const until = checked.until ?? (saved ? Date.parse(saved.until) : defaultUntil(now));
-  if (checked.since >= until) {
-    throw new UsageError(
-      `--since ${isoOf(checked.since)} is not before --until ${isoOf(until)} (${saved && untilDefaulted ? "the checkpoint's" : 'now, the default'}): the range is empty`,
-    );
+  const fromCheckpoint = saved ? (['since', 'until'] as const).filter((bound) => checked.relative?.[bound]) : [];
+  const since = fromCheckpoint.includes('since') ? Date.parse(saved!.since) : checked.since;
+  const untilSaved = saved !== undefined && (untilDefaulted || fromCheckpoint.includes('until'));
+  const until = untilSaved ? Date.parse(saved.until) : (checked.until ?? defaultUntil(now));
+  if (since >= until) {
+    const whose = untilSaved ? " (the checkpoint's)" : untilDefaulted ? ' (now, the default)' : '';
+    throw new UsageError(`--since ${isoOf(since)}${fromCheckpoint.includes('since') ? " (the checkpoint's)" : ''} is not before --until ${isoOf(until)}${whose}: the range is empty`);
   }
-  const whole = { since: checked.since, until };
+  const whole = { since, until };
   const shard = checked.shard;
   return {
     identity: {
@@ -132,5 +152,6 @@ export function resolveRange(checked: CheckedRange, saved: ExportRange | undefin
     parallel: checked.parallel,
     ordered: checked.ordered,
     untilDefaulted,
+    fromCheckpoint,
   };
 }

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { File, FilesClient } from '../../index.js';
-import { isFolderIsAFile } from '../errors/not-a-folder.js';
+import { NotFoundError } from '../../index.js';
+import { isFolderIsAFile, noSuchPath } from '../errors/not-a-folder.js';
 import type { RecordEncoder } from '../format/encoder.js';
 import { ndjsonEncoder } from '../format/ndjson.js';
 import type { MessageWriter } from '../output/messages.js';
@@ -40,7 +41,8 @@ export interface ListFolderIo {
  *
  * A path that names a file (Files.com answers its listing with
  * `bad-request/folder-must-not-be-a-file`) is shown alone, as `ls` shows a file: its record
- * from `client.files.find`, without the `download_uri` (a presigned link).
+ * from `client.files.find`, without the `download_uri` (a presigned link). A path that does
+ * not exist is a `NotFoundError` saying there is no file or folder there (see `noSuchPath`).
  */
 export async function listFolder(client: FilesClient, job: ListFolderJob, sink: OutputSink, io: ListFolderIo): Promise<ExportStats> {
   const listing = job.recursive
@@ -72,6 +74,7 @@ async function* pagesOrFile(pages: AsyncIterable<PageLike<File>>, client: FilesC
       yield page;
     }
   } catch (err) {
+    if (!started && err instanceof NotFoundError) throw noSuchPath(err, `ls ${path}`);
     if (started || !isFolderIsAFile(err)) throw err;
     const { download_uri: _link, ...file } = await client.files.find(path);
     yield { items: [file] };

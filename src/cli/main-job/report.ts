@@ -1,3 +1,4 @@
+import { counted } from '../output/counted.js';
 import type { ExportStats } from '../export/stats.js';
 
 /** One export of the main job, for its report. */
@@ -16,7 +17,7 @@ export interface JobLine {
 export function formatReport(source: string, lines: readonly JobLine[], wallMs: number, maxRssKb: number): string {
   const rows = lines.map(({ name, out, stats }) => {
     const first = stats.firstRecordMs === undefined ? '-' : `${Math.round(stats.firstRecordMs)} ms`;
-    return `  ${name.padEnd(6)} ${String(stats.records).padStart(7)} records ${String(stats.pages).padStart(4)} pages  first record ${first.padStart(7)}  ${String(Math.round(stats.recordsPerSecond)).padStart(7)} records/s  ${(stats.elapsedMs / 1000).toFixed(2)} s  -> ${out}`;
+    return `  ${name.padEnd(6)} ${counted(stats.records, 'record').padStart(15)} ${counted(stats.pages, 'page').padStart(10)}  first record ${first.padStart(7)}  ${String(Math.round(stats.recordsPerSecond)).padStart(7)} records/s  ${(stats.elapsedMs / 1000).toFixed(2)} s  -> ${out}`;
   });
   return [
     `files-stream main job (${source})`,

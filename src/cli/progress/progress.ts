@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Writable } from 'node:stream';
 import type { ExportStats } from '../export/stats.js';
+import { counted } from '../output/counted.js';
 import { escapeControl } from '../output/escape-control.js';
 import { formatBytes, formatRate } from './units.js';
 
@@ -22,7 +23,7 @@ export interface ProgressOptions {
   label: string;
 }
 
-const FORMAT = '{label} {records} records | {pages} pages | {rate} rec/s | {duration_formatted}';
+const FORMAT = '{label} {records} | {pages} | {rate} rec/s | {duration_formatted}';
 
 /** A cli-progress line (records, pages, records/s, elapsed), or a reporter that draws nothing. */
 export function createProgress(options: ProgressOptions): ProgressReporter {
@@ -35,8 +36,8 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
     clearOnComplete: false,
     fps: 5,
   });
-  const payload = (s: ExportStats) => ({ label, records: s.records, pages: s.pages, rate: Math.round(s.recordsPerSecond) });
-  bar.start(0, 0, { label, records: 0, pages: 0, rate: 0 });
+  const payload = (s: ExportStats) => ({ label, records: counted(s.records, 'record'), pages: counted(s.pages, 'page'), rate: Math.round(s.recordsPerSecond) });
+  bar.start(0, 0, { label, records: counted(0, 'record'), pages: counted(0, 'page'), rate: 0 });
   return {
     update: (s) => bar.update(s.records, payload(s)),
     stop: (s) => {

@@ -10,6 +10,7 @@ import { resolveExportable } from '../operations/resolve-exportable.js';
 import type { MessageWriter } from '../output/messages.js';
 import { createProgress } from '../progress/progress.js';
 import { retriesPhrase, type RetryCounter } from '../retries.js';
+import { counted } from '../output/counted.js';
 
 /** What `runSync` needs of the command. */
 export interface SyncIo {
@@ -19,6 +20,8 @@ export interface SyncIo {
   readonly progress: boolean;
   readonly retries: RetryCounter;
   readonly signal?: AbortSignal;
+  /** The run's clock (see `runClock`): the default `--until`. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 /**
@@ -65,8 +68,8 @@ export async function runSync(client: FilesClient, name: string, rawPathArgs: re
       ...(options.mode ? { mode: options.mode } : {}),
       pathArgs,
       params,
-      ...(options.since === undefined ? {} : { since: options.since }),
-      ...(options.until === undefined ? {} : { until: options.until }),
+      ...(options.since === undefined ? {} : { since: options.since.ms }),
+      ...(options.until === undefined ? {} : { until: options.until.ms }),
       ...(options.lag === undefined ? {} : { lagMs: options.lag }),
       ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
       ...(options.perPage === undefined ? {} : { perPage: Math.min(options.perPage, info.perPageMax ?? options.perPage) }),
@@ -76,6 +79,7 @@ export async function runSync(client: FilesClient, name: string, rawPathArgs: re
       ...(options.shard ? { shard: options.shard } : {}),
       ...(options.batchRows === undefined ? {} : { batchRows: options.batchRows }),
       ...(context.signal ? { signal: context.signal } : {}),
+      ...(context.now ? { now: context.now } : {}),
       onProgress: (p) => {
         committed = p.rows;
         pages = p.pages;
@@ -88,7 +92,7 @@ export async function runSync(client: FilesClient, name: string, rawPathArgs: re
   } catch (error) {
     progress.stop();
     if (error instanceof InterruptedError) {
-      throw new InterruptedError(error.signal, `sync interrupted by ${error.signal}: ${committed} rows committed with their position, no request sent after it`, 'rerun the same command to continue where it stopped');
+      throw new InterruptedError(error.signal, `sync interrupted by ${error.signal}: ${counted(committed, 'row')} committed with their position, no request sent after it`, 'rerun the same command to continue where it stopped');
     }
     throw error;
   }
@@ -102,13 +106,13 @@ function summary(result: SyncResult, destination: Destination, retries: number):
       ? [result.ranges[0]!, { since: result.ranges[1]!.since, until: result.ranges.at(-1)!.until, resumed: false, days: result.ranges.length - 1 }]
       : result.ranges;
     const ranges = listed
-      .map((r) => `${isoOf(r.since)}..${isoOf(r.until)}${r.resumed ? ' (resumed)' : ''}${'days' in r ? ` (${r.days} days of shard ${result.shard?.index}/${result.shard?.count})` : ''}`)
+      .map((r) => `${isoOf(r.since)}..${isoOf(r.until)}${r.resumed ? ' (resumed)' : ''}${'days' in r ? ` (${counted(r.days, 'day')} of shard ${result.shard?.index}/${result.shard?.count})` : ''}`)
       .join(', ');
     const upTo = result.highWater === undefined ? '' : `; complete up to ${isoOf(result.highWater)}`;
-    return `${result.operation}${ranges ? ` created ${ranges}` : ': nothing new'}: ${result.appended} rows appended to ${where}${upTo} (${result.pages} pages in ${seconds}s${retriesPhrase(retries)})`;
+    return `${result.operation}${ranges ? ` created ${ranges}` : ': nothing new'}: ${counted(result.appended, 'row')} appended to ${where}${upTo} (${counted(result.pages, 'page')} in ${seconds}s${retriesPhrase(retries)})`;
   }
-  const changes = result.mode === 'merge' ? `${result.inserted} inserted, ${result.updated} updated, ${result.deleted} deleted` : `${result.inserted} rows`;
-  return `${result.operation}: ${result.mode} into ${where}: ${changes} (${result.pages} pages in ${seconds}s${retriesPhrase(retries)})`;
+  const changes = result.mode === 'merge' ? `${result.inserted} inserted, ${result.updated} updated, ${result.deleted} deleted` : counted(result.inserted, 'row');
+  return `${result.operation}: ${result.mode} into ${where}: ${changes} (${counted(result.pages, 'page')} in ${seconds}s${retriesPhrase(retries)})`;
 }
 
 /** `sync --status`: one line per synced table of the destination. */
@@ -130,6 +134,6 @@ export async function printStatus(to: string, schema: string | undefined, io: Cl
     const where = state.mode === 'append'
       ? `${state.highWater === undefined ? 'nothing complete yet' : `complete up to ${isoOf(state.highWater)}`}${state.run ? `, a run of ${isoOf(state.run.since)}..${isoOf(state.run.until)} to finish` : ''}`
       : 'last complete run';
-    io.stdout.write(`${messages.clean(stateKeyOf(state))}\t${state.mode}\t${messages.clean(state.operation + args)}\t${state.rows} rows\t${where}\tat ${state.updatedAt}\n`);
+    io.stdout.write(`${messages.clean(stateKeyOf(state))}\t${state.mode}\t${messages.clean(state.operation + args)}\t${counted(state.rows, 'row')}\t${where}\tat ${state.updatedAt}\n`);
   }
 }

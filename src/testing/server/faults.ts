@@ -26,10 +26,14 @@ export interface FaultOptions {
 }
 
 /**
- * The kinds of injected faults, and `concurrency-limited`: a `429` sent because more than
- * `maxConcurrent` API requests were in flight (a limit, not a random draw).
+ * The kinds of injected faults, each named as its rate in {@link FaultOptions} (`rateLimited`
+ * is counted as `stats.byFault.rateLimited`), and `concurrencyLimited`: a `429` sent because
+ * more than `maxConcurrent` API requests were in flight (a limit, not a random draw).
  */
-export type FaultKind = 'rate-limited' | 'server-error' | 'unavailable' | 'connection-reset' | 'truncated-body' | 'concurrency-limited';
+export type FaultKind = 'rateLimited' | 'serverError' | 'unavailable' | 'connectionReset' | 'truncatedBody' | 'concurrencyLimited';
+
+/** The faults drawn at random, in the order a request's draw tries them: each named as its rate in {@link FaultOptions}. */
+const KINDS = ['rateLimited', 'serverError', 'unavailable', 'connectionReset', 'truncatedBody'] as const satisfies readonly (keyof FaultOptions & FaultKind)[];
 
 /** The decision for one request. */
 export interface FaultDraw {
@@ -42,14 +46,6 @@ export interface FaultDraw {
   /** Where to cut a truncated body, as a share (0.1..0.9) of its length. */
   readonly cutAt: number;
 }
-
-const KINDS: readonly [Exclude<FaultKind, 'concurrency-limited'>, keyof FaultOptions][] = [
-  ['rate-limited', 'rateLimited'],
-  ['server-error', 'serverError'],
-  ['unavailable', 'unavailable'],
-  ['connection-reset', 'connectionReset'],
-  ['truncated-body', 'truncatedBody'],
-];
 
 /** Draws deterministic faults; options can be replaced at run time. */
 export class FaultInjector {
@@ -70,8 +66,8 @@ export class FaultInjector {
 
   /** Replaces the options (`set({})` turns every fault off). */
   set(options: FaultOptions): void {
-    for (const [, key] of KINDS) {
-      const rate = options[key] as number | undefined;
+    for (const key of KINDS) {
+      const rate = options[key];
       if (rate !== undefined && !(rate >= 0 && rate <= 1)) throw new RangeError(`fault rate ${key} must be in 0..1`);
     }
     this.#options = { ...options };
@@ -87,8 +83,8 @@ export class FaultInjector {
     let kind: FaultKind | undefined;
     const roll = unit(this.#seed, Salt.fault, sequence);
     let threshold = 0;
-    for (const [name, key] of KINDS) {
-      threshold += (options[key] as number | undefined) ?? 0;
+    for (const name of KINDS) {
+      threshold += options[name] ?? 0;
       if (roll < threshold) {
         kind = name;
         break;

@@ -86,10 +86,10 @@ export class RequestPipeline {
       }
       const answer = async (): Promise<{ reply: Reply; fault: FaultKind | undefined }> => {
         let reply = limited ? this.#concurrencyLimited(draw.sequence) : this.#injected(draw);
-        let fault: FaultKind | undefined = limited ? 'concurrency-limited' : reply ? draw.kind : undefined;
+        let fault: FaultKind | undefined = limited ? 'concurrencyLimited' : reply ? draw.kind : undefined;
         if (!reply) {
           reply = await this.#api(call, match, draw.sequence);
-          if (draw.kind === 'truncated-body') {
+          if (draw.kind === 'truncatedBody') {
             const truncated = truncate(reply, draw.cutAt);
             if (truncated) {
               reply = truncated;
@@ -128,14 +128,14 @@ export class RequestPipeline {
 
   #injected(draw: FaultDraw): Reply | undefined {
     switch (draw.kind) {
-      case 'connection-reset':
+      case 'connectionReset':
         return { status: 0, headers: {}, fault: { kind: 'reset' } };
-      case 'rate-limited': {
+      case 'rateLimited': {
         const retryAfter = this.faults.retryAfter();
         const error = new EmulatorApiError(429, 'rate-limited/too-many-requests', 'Too many requests. Please slow down.', retryAfter === undefined ? {} : { 'retry-after': retryAfter });
         return errorReply(error, this.#instance(draw.sequence));
       }
-      case 'server-error':
+      case 'serverError':
         return { status: 500, headers: { 'content-type': 'text/html; charset=utf-8' }, body: HTML_500 };
       case 'unavailable':
         return errorReply(new EmulatorApiError(503, 'service-unavailable', 'Service unavailable. Please try again.'), this.#instance(draw.sequence));

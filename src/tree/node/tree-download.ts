@@ -19,6 +19,7 @@ import type {
   TreeClient,
   TreeError,
 } from '../download-tree.js';
+import { treeErrorOf } from '../download-tree.js';
 import { PathClaims } from '../path-claims.js';
 
 const POLICIES: readonly OverwritePolicy[] = ['if-changed', 'always', 'never'];
@@ -46,7 +47,7 @@ export async function runTreeDownload(
   const claims = new PathClaims();
   const note = (path: string, outcome: DownloadTreeProgress['outcome'], error?: unknown): void => {
     counts[outcome] += 1;
-    if (error !== undefined) errors.push({ path, error });
+    if (error !== undefined) errors.push({ path, error: treeErrorOf(error) });
     options.onProgress?.({ ...counts, path, outcome });
   };
   const download: SaveDownloadOptions = { retries: options.retries ?? 2, ...options.download, signal, [WITHIN]: root };

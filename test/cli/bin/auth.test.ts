@@ -21,8 +21,8 @@ describe('errors', () => {
       expect(run.code).toBe(1);
       expect(run.stdout).toBe('');
       const lines = run.stderr.trim().split('\n');
-      expect(lines[0]).toMatch(/^error: .*401/);
-      expect(run.stderr).toMatch(/^type: not-authenticated\//m);
+      expect(lines[0]).toMatch(/^error: (users\.list|folders\.listFor): Invalid API key\.$/);
+      expect(lines[1]).toMatch(/^type: not-authenticated\/\S+ \(HTTP 401\)$/);
       expect(run.stderr).toMatch(/^hint: check FILESCOM_API_KEY and FILESCOM_BASE_URL/m);
       expect(run.stderr + run.stdout).not.toContain(WRONG_KEY);
     }
