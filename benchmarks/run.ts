@@ -6,13 +6,16 @@
  *   npm run bench                 # 10k, 100k, 1M records; median of 3 runs
  *   npm run bench -- --quick      # 10k and 100k, one run: a smoke test
  *   npm run bench -- --runs 5 --only import,listing,operators,prefetch,tree,partition
+ *   npm run bench -- --quick --only upload-tree   # uploadTree alone, small trees (well under a minute)
  */
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchDir, runChild, startEmulator, type ChildOutcome } from './lib/child.js';
 import { lineCharts } from './lib/chart.js';
+import { writeLocalTree, type LocalTree } from './lib/local-tree.js';
 import { median, ratio } from './lib/stats.js';
 import type { ListingResult } from './contenders/measure.js';
 import { findPostgresBin, startPostgresCluster, type PostgresCluster } from '../test/helpers/postgres-cluster.js';
@@ -23,7 +26,7 @@ const option = (name: string) => argv[argv.indexOf(name) + 1];
 const quick = flag('--quick');
 const RUNS = Number(flag('--runs') ? option('--runs') : quick ? 1 : 3);
 const SIZES = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
-const ONLY = new Set((flag('--only') ? option('--only')! : 'import,listing,operators,prefetch,tree,partition,sync').split(','));
+const ONLY = new Set((flag('--only') ? option('--only')! : 'import,listing,operators,prefetch,tree,upload-tree,partition,sync').split(','));
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 
 // Contenders load files-stream as npm installs it: the built `dist/`.
@@ -144,6 +147,78 @@ if (ONLY.has('tree')) {
     tree.push({ concurrency: c, ms: med(s, 'ms'), requests: med(s, 'requests'), failure: s.failure });
   }
   await emu.stop();
+}
+
+// ---------------------------------------------------------------- upload tree
+// `uploadTree` (files-stream's, from dist/) of local trees into the emulator at 50 ms latency
+// per API request (the part PUTs go to presigned URLs, without latency): a tree of small files
+// (1 to 64 KiB, 100 a folder) and one of 64 MiB files, at concurrency 1, 4 and 16, each into a
+// fresh emulator, then the same upload again with nothing changed (listings alone). Every run
+// in a child process with a 64 MB heap (--max-old-space-size=64). Sizes: a small file costs two
+// API round trips (put, end), so at concurrency 1 the 10,000-file tree would take about 17 minutes:
+// concurrency 1 uploads 1,000 files (--quick, a smoke test: 30 at 1, 120 at 4, 360 at 16, and 2 files of
+// 64 MiB; a rerun's fixed cost, about 0.4 s of listing round trips and first-request loading, is then
+// near 10% of the first run: the 10% target is judged on the full sizes only).
+type UploadTreeRow = {
+  tree: 'small' | 'large';
+  files: number;
+  bytes: number;
+  concurrency: number;
+  ms: number | null;
+  requests: number | null;
+  peakRssMB: number | null;
+  peakHeapMB: number | null;
+  rerunMs: number | null;
+  rerunUploadRequests: number | null;
+  failure?: string;
+};
+type UploadTreeResult = { ms: number; uploaded: number; skipped: number; bytes: number; requests: number; uploadRequests: number; peakRssMB: number; peakHeapMB: number };
+const uploadTreeRows: UploadTreeRow[] = [];
+const UPLOAD_LEVELS = [1, 4, 16] as const;
+const UPLOAD_SMALL_FILES: Record<(typeof UPLOAD_LEVELS)[number], number> = quick ? { 1: 30, 4: 120, 16: 360 } : { 1: 1_000, 4: 10_000, 16: 10_000 };
+const UPLOAD_LARGE_FILES = quick ? 2 : 16;
+const UPLOAD_HEAP_MB = 64;
+if (ONLY.has('upload-tree')) {
+  const root = await mkdtemp(join(tmpdir(), 'files-stream-bench-upload-'));
+  try {
+    const small = new Map<number, LocalTree>();
+    for (const files of new Set(Object.values(UPLOAD_SMALL_FILES))) {
+      log(`upload-tree: writing a local tree of ${files} files of 1-64 KiB`);
+      small.set(files, await writeLocalTree(join(root, `small-${files}`), files, 1024, 64 * 1024));
+    }
+    log(`upload-tree: writing a local tree of ${UPLOAD_LARGE_FILES} files of 64 MiB`);
+    const large = await writeLocalTree(join(root, 'large'), UPLOAD_LARGE_FILES, 64 * 2 ** 20, 64 * 2 ** 20);
+    const cases = [
+      ...UPLOAD_LEVELS.map((concurrency) => ({ tree: 'small' as const, local: small.get(UPLOAD_SMALL_FILES[concurrency])!, concurrency })),
+      ...UPLOAD_LEVELS.map((concurrency) => ({ tree: 'large' as const, local: large, concurrency })),
+    ];
+    for (const { tree: kind, local, concurrency } of cases) {
+      const emu = await startEmulator({ files: 0, seed: 7, faults: { latencyMs: 50 } });
+      const env = { BENCH_BASE_URL: emu.baseUrl, BENCH_API_KEY: emu.apiKey, BENCH_LOCAL: local.dir, BENCH_REMOTE: 'bench', BENCH_CONCURRENCY: String(concurrency) };
+      const opts = { nodeFlags: [`--max-old-space-size=${UPLOAD_HEAP_MB}`], timeoutMs: 1_800_000 };
+      log(`upload-tree ${kind} ${local.files} files concurrency ${concurrency}`);
+      const first = await runChild<UploadTreeResult>('contenders/upload-tree.ts', env, opts);
+      log(`upload-tree ${kind} ${local.files} files concurrency ${concurrency}: rerun, nothing changed`);
+      const again = first.ok ? await runChild<UploadTreeResult>('contenders/upload-tree.ts', env, opts) : undefined;
+      const wrong = first.ok && first.result.uploaded !== local.files ? `uploaded ${first.result.uploaded} of ${local.files} files` : undefined;
+      uploadTreeRows.push({
+        tree: kind,
+        files: local.files,
+        bytes: local.bytes,
+        concurrency,
+        ms: first.ok && !wrong ? first.result.ms : null,
+        requests: first.ok ? first.result.requests : null,
+        peakRssMB: first.ok ? first.result.peakRssMB : null,
+        peakHeapMB: first.ok ? first.result.peakHeapMB : null,
+        rerunMs: again?.ok ? again.result.ms : null,
+        rerunUploadRequests: again?.ok ? again.result.uploadRequests : null,
+        failure: !first.ok ? first.failure : wrong ?? (again && !again.ok ? `rerun: ${again.failure}` : undefined),
+      });
+      await emu.stop();
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------- partition
@@ -338,8 +413,27 @@ const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'PA
   if (p0 && p1) targets.push({ target: 'Prefetch with 50 ms latency and 50 ms work per page: about half the sequential time', measured: `prefetch 1: ${p1} ms vs prefetch 0: ${p0} ms (${ratio(p1, p0)}x)`, pass: p1 <= 0.6 * p0 });
 }
 
+/** Parts in flight across a tree upload at this concurrency: each file sends floor(8 / concurrency) parts at once, 1 to 3 (see `uploadTree`). */
+const partsInFlight = (concurrency: number) => concurrency * Math.max(1, Math.min(3, Math.floor(8 / concurrency)));
+for (const r of uploadTreeRows) {
+  const what = `${r.files.toLocaleString('en')} ${r.tree === 'small' ? 'files of 1-64 KiB' : 'files of 64 MiB'}, concurrency ${r.concurrency}`;
+  targets.push({
+    target: `\`uploadTree\` again with nothing changed (${what}): no upload request, under 10% of the first run's time`,
+    measured: r.ms !== null && r.rerunMs !== null ? `${r.rerunUploadRequests} upload requests, ${r.rerunMs} ms = ${Math.round((100 * r.rerunMs) / r.ms)}% of ${r.ms} ms${quick ? ' (--quick: the time is not judged)' : ''}` : `**${r.failure}**`,
+    // --quick trees upload in seconds: a rerun's fixed cost (listing round trips, first-request loading) is not judged there.
+    pass: quick && r.rerunUploadRequests === 0 ? null : r.ms !== null && r.rerunMs !== null && r.rerunUploadRequests === 0 && r.rerunMs < 0.1 * r.ms,
+  });
+  if (r.tree === 'large') {
+    targets.push({
+      target: `\`uploadTree\` of ${r.files} × 64 MiB files in a ${UPLOAD_HEAP_MB} MB heap (concurrency ${r.concurrency}): completes; peak RSS bounded by the parts in flight, not by the files (200 MB + 20 MiB a part: its 5 MiB, the chunks it was read in and fetch's copy, until collected)`,
+      measured: r.ms !== null ? `peak heap ${r.peakHeapMB} MB, peak RSS ${r.peakRssMB} MB (${partsInFlight(r.concurrency)} parts in flight at most)` : `**${r.failure}**`,
+      pass: r.ms !== null && r.peakRssMB !== null && r.peakRssMB <= 200 + 20 * partsInFlight(r.concurrency),
+    });
+  }
+}
+
 // ---------------------------------------------------------------- report
-const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGB: Math.round(totalmem() / 2 ** 30), runs: RUNS, quick, importTimes, listing, operators, inMemory, prefetch, tree, partition, sync: syncRows, ...(postgresSkipped ? { postgresSkipped } : {}), targets };
+const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGB: Math.round(totalmem() / 2 ** 30), runs: RUNS, quick, importTimes, listing, operators, inMemory, prefetch, tree, uploadTree: uploadTreeRows, partition, sync: syncRows, ...(postgresSkipped ? { postgresSkipped } : {}), targets };
 writeFileSync(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 const label = Object.fromEntries(listingContenders.map((c) => [c.id, c.label]));
@@ -436,6 +530,18 @@ const md: string[] = [
         'postgres-merge': '`sync users --to postgres://…` (merge into an existing table)',
       }[r.what] ?? r.what;
     return `| ${name} | ${r.records.toLocaleString('en')} | ${r.failure ? `**${r.failure}**` : cell(r.ms, ' ms')} | ${r.ms && base && !r.what.endsWith('merge') ? `${ratio(r.ms, base)}x` : '—'} | ${r.ms ? Math.round((r.records * 1000) / r.ms).toLocaleString('en') : '—'} | ${cell(r.peakRssMB, ' MB')} | ${cell(r.cpuMs, ' ms')} |`;
+  }),
+  '',
+  '## Tree upload: `uploadTree`, 50 ms latency per API request',
+  '',
+  `Local trees of random bytes (small: 1-64 KiB files, 100 a folder; large: 64 MiB files) uploaded by the built \`uploadTree\` in a child process with a ${UPLOAD_HEAP_MB} MB heap, each into a fresh emulator (its own process; the part PUTs go to presigned URLs, without latency), then again with nothing changed. A small file costs two API round trips (put, end), so concurrency 1 uploads fewer files (see the files column). One run each.`,
+  '',
+  '| tree | files | MiB | concurrency | wall time | files/s | MiB/s | requests | peak RSS | peak heap | rerun | rerun upload requests | rerun / first |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...uploadTreeRows.map((r) => {
+    const perSecond = (n: number) => (r.ms ? Math.round((n * 1000 * 10) / r.ms) / 10 : null);
+    const rerunShare = r.ms && r.rerunMs !== null ? `${Math.round((100 * r.rerunMs) / r.ms)}%` : '—';
+    return `| ${r.tree} | ${r.files.toLocaleString('en')} | ${Math.round(r.bytes / 2 ** 20).toLocaleString('en')} | ${r.concurrency} | ${r.failure ? `**${r.failure}**` : cell(r.ms, ' ms')} | ${cell(perSecond(r.files))} | ${cell(perSecond(r.bytes / 2 ** 20))} | ${cell(r.requests)} | ${cell(r.peakRssMB, ' MB')} | ${cell(r.peakHeapMB, ' MB')} | ${cell(r.rerunMs, ' ms')} | ${cell(r.rerunUploadRequests)} | ${rerunShare} |`;
   }),
   '',
   `## Tree walk: ${TREE_FILES.toLocaleString('en')} files, 20 ms latency per request`,

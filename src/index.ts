@@ -66,11 +66,13 @@ export type {
   UnsafePathErrorOptions,
   SyncErrorReason,
   FailedFileMigration,
+  NetworkErrorOptions,
+  RedirectDetails,
 } from './errors/index.js';
 export type { ErrorFamily, KnownErrorType } from './generated/error-types.js';
 
 // Path rules.
-export { normalizePath, pathsEqual, toComparable } from './paths/normalize.js';
+export { endsInWhiteSpace, normalizePath, pathsEqual, toComparable } from './paths/normalize.js';
 
 // Files and trees.
 export { downloadTree } from './tree/download-tree.js';
@@ -83,10 +85,22 @@ export type {
   TreeClient,
   TreeError,
 } from './tree/download-tree.js';
+export { uploadTree } from './tree/upload-tree.js';
+export type {
+  UploadTreeClient,
+  UploadTreeCounts,
+  UploadTreeError,
+  UploadTreeIgnored,
+  UploadTreeOptions,
+  UploadTreeOutcome,
+  UploadTreeProgress,
+  UploadTreeResult,
+} from './tree/upload-tree.js';
 export type {
   DownloadMethods,
   DownloadStreamOptions,
   DownloadStreamResult,
+  DownloadToBytesOptions,
   DownloadToFileOptions,
   DownloadToFileResult,
   FetchLike,

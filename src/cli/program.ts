@@ -7,6 +7,12 @@ import { syncCommand } from './commands/sync.js';
 import { lsCommand } from './commands/ls.js';
 import { operationsCommand } from './commands/operations.js';
 import { uploadCommand } from './commands/upload.js';
+import { catCommand } from './commands/cat.js';
+import { cpCommand } from './commands/cp.js';
+import { mkdirCommand } from './commands/mkdir.js';
+import { mvCommand } from './commands/mv.js';
+import { rmCommand } from './commands/rm.js';
+import { statCommand } from './commands/stat.js';
 import { cliSecrets } from './errors/redact.js';
 import type { CliIo } from './io.js';
 import { createMessageWriter, type MessageWriter } from './output/messages.js';
@@ -49,6 +55,12 @@ export function buildProgram(io: CliIo, messages: MessageWriter = createMessageW
     lsCommand(io, messages),
     downloadCommand(io, messages),
     uploadCommand(io, messages),
+    mkdirCommand(io, messages),
+    rmCommand(io, messages),
+    mvCommand(io, messages),
+    cpCommand(io, messages),
+    catCommand(io, messages),
+    statCommand(io, messages),
     operationsCommand(io),
     emulatorCommand(io),
   ]) {

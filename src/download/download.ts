@@ -5,9 +5,10 @@
  */
 import type { RequestCore } from '../core/types.js';
 import { NotAuthenticatedError, NotAuthorizedError } from '../errors/api-errors.js';
-import { FilesError, IntegrityError } from '../errors/index.js';
+import { FilesError, IntegrityError, InvalidParameterError, ResponseTooLargeError } from '../errors/index.js';
 import type { File } from '../generated/models/file.js';
 import type { FilesNamespace } from '../generated/resources/files.js';
+import { crc32 } from './crc32.js';
 import { isDownloadUriExpired } from './download-uri.js';
 import { requireNode } from '../core/platform.js';
 
@@ -74,6 +75,23 @@ export interface DownloadToFileResult {
   bytes: number;
 }
 
+/** Options of `client.files.downloadToBytes` and `client.files.downloadToString`. */
+export interface DownloadToBytesOptions extends DownloadStreamOptions {
+  /**
+   * The most bytes to hold in memory. A file whose record says it is larger is refused as
+   * soon as the download's headers are in, and a body that grows past the limit as soon as
+   * it does, with `ResponseTooLargeError` (`limitBytes`). Default 64 MiB; larger files are
+   * for `downloadStream` or `downloadToFile`.
+   */
+  maxBytes?: number;
+  /**
+   * Check the `crc32` the record carries, when it has one (the size is checked unless
+   * `verifySize` is false). The `md5` is not checked here: the web platform has no MD5
+   * (`downloadToFile` checks both). Default `true`.
+   */
+  checksums?: boolean;
+}
+
 /** The download methods `client.files` has besides the generated operations. */
 export interface DownloadMethods {
   /**
@@ -88,6 +106,20 @@ export interface DownloadMethods {
    * @example await client.files.downloadToFile('reports/q1.csv', './q1.csv');
    */
   downloadToFile(path: string, dest: string, options?: DownloadToFileOptions): Promise<DownloadToFileResult>;
+  /**
+   * Downloads a whole file into memory, in one call: its bytes, size and `crc32` checked, at
+   * most `maxBytes` (default 64 MiB). Works on every platform.
+   * @example const bytes = await client.files.downloadToBytes('images/logo.png');
+   */
+  downloadToBytes(path: string, options?: DownloadToBytesOptions): Promise<Uint8Array>;
+  /**
+   * Downloads a whole file into memory as text, in one call, as the official JS SDK's
+   * `downloadToString`: the bytes of `downloadToBytes` decoded as UTF-8 (a byte-order mark
+   * is dropped; a byte sequence that is not UTF-8 becomes U+FFFD, as `Response.text()`
+   * does). Works on every platform.
+   * @example const csv = await client.files.downloadToString('reports/q1.csv');
+   */
+  downloadToString(path: string, options?: DownloadToBytesOptions): Promise<string>;
 }
 
 /** What a download needs of a client: its request core and the generated `files.download`. */
@@ -107,8 +139,66 @@ export function downloadPlugin(client: { core: RequestCore; files: FilesNamespac
         const { saveDownload } = await import('./node/download-to-file.js');
         return saveDownload(deps, path, dest, options);
       },
+      downloadToBytes: (path, options) => downloadToBytes(deps, path, 'files.downloadToBytes', options),
+      downloadToString: async (path, options) =>
+        new TextDecoder().decode(await downloadToBytes(deps, path, 'files.downloadToString', options)),
     },
   };
+}
+
+/** The default of {@link DownloadToBytesOptions.maxBytes}: 64 MiB. */
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A whole file in memory: {@link downloadStream} (size checked unless `verifySize` is
+ * false), at most `maxBytes`, then its `crc32` checked when the record has one.
+ *
+ * @param operation The method's name, for its errors (`files.downloadToString`).
+ * @throws InvalidParameterError before any request for a `maxBytes` that is not an integer
+ * >= 0; ResponseTooLargeError when the file is larger than `maxBytes`; IntegrityError; what
+ * `downloadStream` throws.
+ */
+export async function downloadToBytes(deps: DownloadDeps, path: string, operation: string, options: DownloadToBytesOptions = {}): Promise<Uint8Array> {
+  const { maxBytes = DEFAULT_MAX_BYTES, checksums = true } = options;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+    throw new InvalidParameterError(operation, 'maxBytes', `must be an integer number of bytes >= 0, got ${String(maxBytes)}`);
+  }
+  const { stream, file } = await downloadStream(deps, path, options);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    if (typeof file.size === 'number' && file.size > maxBytes) throw tooLarge(operation, path, maxBytes, file.size);
+    for (let step = await reader.read(); !step.done; step = await reader.read()) {
+      total += step.value.byteLength;
+      if (total > maxBytes) throw tooLarge(operation, path, maxBytes);
+      chunks.push(step.value);
+    }
+  } catch (error) {
+    void reader.cancel(error).catch(() => {});
+    throw error;
+  }
+  const bytes = chunks.length === 1 ? chunks[0]! : new Uint8Array(total);
+  if (chunks.length !== 1) {
+    let at = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, at);
+      at += chunk.byteLength;
+    }
+  }
+  if (checksums && file.crc32) {
+    const actual = crc32(bytes);
+    if (Number.parseInt(file.crc32, 16) !== actual) throw new IntegrityError(path, 'crc32', file.crc32.toLowerCase(), actual.toString(16).padStart(8, '0'));
+  }
+  return bytes;
+}
+
+/** The `ResponseTooLargeError` of a file over `maxBytes` (its size, when the record gave it). */
+function tooLarge(operation: string, path: string, maxBytes: number, size?: number): ResponseTooLargeError {
+  const error = new ResponseTooLargeError(`${operation} ${path}`, maxBytes);
+  const what = size === undefined ? 'larger than' : `${size} bytes, over`;
+  error.message = `${operation} ${path}: the file is ${what} maxBytes (${maxBytes} bytes): raise maxBytes, or stream it with downloadStream or downloadToFile`;
+  return error;
 }
 
 /**

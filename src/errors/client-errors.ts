@@ -328,7 +328,11 @@ function describeChange(change: LocalFileChangeDetail): string {
  * - `symlink`: a folder on the way, below the target folder, is a symbolic link (or a
  *   Windows junction), so writing there could land anywhere: see {@link UnsafePathError.link};
  * - `case-twin`: an earlier entry of the same listing names the same Files.com path (the
- *   names differ only in case, accents or Unicode form), or a file where this is a folder.
+ *   names differ only in case, accents or Unicode form), or a file where this is a folder;
+ * - `trailing-whitespace`: a name ends in white space, which Files.com refuses
+ *   (`bad-request/path-cannot-have-trailing-whitespace`) or folds away when it compares paths;
+ * - `reserved`: the path would land below `_/RemoteServers`, `_/Snapshots` or `_/Sites` at the
+ *   root, which Files.com reads as a remote server, a snapshot or a child site, not a folder.
  */
 export type UnsafePathReason =
   | 'dot-segment'
@@ -339,7 +343,9 @@ export type UnsafePathReason =
   | 'empty'
   | 'drive-letter'
   | 'symlink'
-  | 'case-twin';
+  | 'case-twin'
+  | 'trailing-whitespace'
+  | 'reserved';
 
 const EXPLANATIONS: Readonly<Record<UnsafePathReason, string>> = {
   'dot-segment': 'a name made only of dots',
@@ -351,6 +357,8 @@ const EXPLANATIONS: Readonly<Record<UnsafePathReason, string>> = {
   'drive-letter': 'a Windows drive letter',
   symlink: 'a symbolic link inside the target folder',
   'case-twin': 'the same Files.com path as an earlier entry of the listing (the names differ only in case, accents or Unicode form)',
+  'trailing-whitespace': 'a name ending in white space, which Files.com refuses',
+  reserved: 'a path below _/RemoteServers, _/Snapshots or _/Sites, which Files.com reserves',
 };
 
 /** Options of {@link UnsafePathError}. */

@@ -1,4 +1,4 @@
 // Platform-neutral path rules. The local-file-system helpers (`resolveInside`, `findSymlink`,
 // `makeFolderInside`) are in `./node/local.js`, which needs Node, and deliberately not re-exported here.
-export { normalizePath, pathsEqual, toComparable, transliterateLatin } from './normalize.js';
+export { endsInWhiteSpace, normalizePath, pathsEqual, toComparable, transliterateLatin } from './normalize.js';
 export { relativeRemotePath, safeRelativePath, unsafePathReason } from './remote.js';

@@ -47,7 +47,7 @@ function trimmedForComparison(path: string): string {
 /**
  * The form in which Files.com compares paths: {@link normalizePath} with trailing white
  * space trimmed, then Unicode NFKC, then the accented Latin letters transliterated to ASCII
- * (`É` → `e`, `ß` → `ss`, see {@link transliterateLatin}), then lower case, then trailing
+ * (`É` → `e`, `ß` → `ss`, see `transliterateLatin`), then lower case, then trailing
  * white space trimmed again. Two paths name the same file or folder on Files.com when their
  * comparable forms are equal. Not for sending: send {@link normalizePath}'s form.
  *
@@ -130,4 +130,15 @@ export function transliterateLatin(text: string): string {
     TRANSLITERATED_BLOCK,
     (letter) => UNDECOMPOSABLE[letter] ?? letter.normalize('NFD').replace(COMBINING_MARKS, ''),
   );
+}
+
+/**
+ * True when a file or folder name ends in white space as Files.com reads it (Ruby's `\s`:
+ * space, tab, LF, VT, FF, CR). Files.com refuses such a folder name
+ * (`bad-request/path-cannot-have-trailing-whitespace`) and folds the white space away when it
+ * compares paths, so a name like this cannot be created as given.
+ * @example endsInWhiteSpace('report.csv ') // true
+ */
+export function endsInWhiteSpace(name: string): boolean {
+  return /[ \t\n\v\f\r]$/.test(name);
 }

@@ -116,22 +116,33 @@ export class PartReader {
   /** The next `size` bytes; fewer only at the end of the source (empty once it is exhausted). */
   async read(size: number): Promise<Uint8Array> {
     let part: Uint8Array | undefined;
+    // A first chunk smaller than the part, kept as is until a second one comes: a source
+    // that ends there (a small file) is sent without allocating a part of `size` bytes.
+    let first: Uint8Array | undefined;
     let filled = 0;
     while (filled < size) {
       const chunk = await this.#next();
       if (chunk === undefined) break;
       const need = size - filled;
-      if (part === undefined && chunk.byteLength >= need) {
+      if (part === undefined && first === undefined && chunk.byteLength >= need) {
         this.#rest = chunk.subarray(need);
         return chunk.subarray(0, need);
       }
-      part ??= new Uint8Array(size);
+      if (part === undefined && first === undefined) {
+        first = chunk;
+        filled = chunk.byteLength;
+        continue;
+      }
+      if (part === undefined) {
+        part = new Uint8Array(size);
+        part.set(first!);
+      }
       const take = Math.min(need, chunk.byteLength);
       part.set(chunk.subarray(0, take), filled);
       filled += take;
       this.#rest = chunk.subarray(take);
     }
-    return part ? part.subarray(0, filled) : new Uint8Array(0);
+    return part ? part.subarray(0, filled) : (first ?? new Uint8Array(0));
   }
 
   async #next(): Promise<Uint8Array | undefined> {

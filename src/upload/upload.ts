@@ -7,6 +7,7 @@ import type { OperationSpec } from '../api/operation.js';
 import type { RetryPolicy } from '../core/retry.js';
 import type { RequestCore } from '../core/types.js';
 import { NotAuthenticatedError, NotAuthorizedError } from '../errors/api-errors.js';
+import { InvalidParameterError } from '../errors/client-errors.js';
 import { FilesError } from '../errors/files-error.js';
 import type { File } from '../generated/models/file.js';
 import type { FileUploadPart } from '../generated/models/file-upload-part.js';
@@ -63,12 +64,35 @@ export interface UploadMethods {
    * @example await client.files.upload('inbox/data.csv', './data.csv', { mkdir_parents: true });
    */
   upload(path: string, source: UploadSource, options?: UploadOptions): Promise<File>;
+  /**
+   * Uploads content held in memory in one call, as the official JS SDK's `File.uploadData`:
+   * a string (sent as its UTF-8 bytes; unlike `upload`, a string here is the content, never
+   * a local path) or bytes. The same part flow and options as `upload`; resolves to the new
+   * File. Works on every platform.
+   *
+   * @throws InvalidParameterError before any request when `data` is neither a string nor a
+   * `Uint8Array`; otherwise what `upload` throws.
+   * @example await client.files.uploadData('inbox/hello.txt', 'hello, Files.com\n', { mkdir_parents: true });
+   */
+  uploadData(path: string, data: string | Uint8Array, options?: UploadOptions): Promise<File>;
 }
 
 /** The plugin that adds {@link UploadMethods} to `client.files`. */
 export function uploadPlugin(client: { core: RequestCore; api: ApiContext; files: FilesNamespace }): { files: UploadMethods } {
   const deps: UploadDeps = { core: client.core, api: client.api, get files() { return client.files; } };
-  return { files: { upload: (path, source, options) => upload(deps, path, source, options) } };
+  return {
+    files: {
+      upload: (path, source, options) => upload(deps, path, source, options),
+      uploadData: async (path, data, options) => upload(deps, path, dataBytes(data), options),
+    },
+  };
+}
+
+/** The bytes `uploadData` sends: a string's UTF-8 encoding, or the bytes as they are. */
+function dataBytes(data: string | Uint8Array): Uint8Array {
+  if (typeof data === 'string') return new TextEncoder().encode(data);
+  if (data instanceof Uint8Array) return data;
+  throw new InvalidParameterError('files.uploadData', 'data', `must be a string or a Uint8Array, got ${data === null ? 'null' : typeof data}`);
 }
 
 /** Part size used when the server names none: 5 MiB, Files.com's. */

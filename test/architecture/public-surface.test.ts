@@ -41,6 +41,8 @@ describe('public surface', () => {
       'normalizePath',
       'pathsEqual',
       'toComparable',
+      'endsInWhiteSpace',
+      'uploadTree',
     ]);
   });
 
@@ -63,13 +65,16 @@ describe('public surface', () => {
       'errorTypes',
       'failureOf',
       'familyOf',
+      'isRelativeTime',
       'operationSpecs',
       'parseResumeCursor',
       'parseRetryAfter',
       'parseUtcTime',
       'pumpPages',
       'rawJsonOf',
+      'readTime',
       'readUtcTime',
+      'resolveTime',
       'retryDelay',
       'timeRangeOf',
       'withRetries',

@@ -1,6 +1,6 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterEach } from 'vitest';
 
 /** A fresh directory under the system's temporary folder. */
@@ -38,4 +38,18 @@ export async function listTree(dir: string): Promise<string[]> {
   return entries
     .map((e) => relative(dir, join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)).split('\\').join('/') + (e.isDirectory() ? '/' : ''))
     .sort();
+}
+
+/** Writes a local tree into `dir`: a path ending in `/` is an (empty) folder; every file gets `mtime`. */
+export async function writeTree(dir: string, entries: Record<string, string | Uint8Array>, mtime: Date): Promise<void> {
+  for (const [path, content] of Object.entries(entries)) {
+    const local = join(dir, ...path.split('/'));
+    if (path.endsWith('/')) {
+      await mkdir(local, { recursive: true });
+      continue;
+    }
+    await mkdir(dirname(local), { recursive: true });
+    await writeFile(local, content);
+    await utimes(local, mtime, mtime);
+  }
 }

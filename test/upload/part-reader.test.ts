@@ -28,6 +28,15 @@ describe('PartReader', () => {
     expect(joined).toEqual(Array.from({ length: 25 }, (_, i) => i));
   });
 
+  it('sends a source smaller than a part as its one chunk: no buffer of the part size (a small file costs no 5 MiB)', async () => {
+    const reader = new PartReader(chunks([3])[Symbol.asyncIterator]());
+    const part = await reader.read(5 * 1024 * 1024);
+    expect([...part]).toEqual([0, 1, 2]);
+    expect(part.buffer.byteLength).toBe(3);
+    expect((await reader.read(5 * 1024 * 1024)).byteLength).toBe(0);
+    expect(reader.ended).toBe(true);
+  });
+
   it('gives an empty part for an empty source, and marks the end', async () => {
     const reader = new PartReader(chunks([])[Symbol.asyncIterator]());
     expect((await reader.read(10)).byteLength).toBe(0);

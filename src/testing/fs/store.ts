@@ -1,4 +1,4 @@
-import { normalizePath, toComparable } from '../../paths/index.js';
+import { endsInWhiteSpace, normalizePath, toComparable } from '../../paths/index.js';
 import { fail } from '../server/errors.js';
 import { hashString } from '../data/hash.js';
 import type { EventSink } from '../data/journal.js';
@@ -46,8 +46,6 @@ function lastName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** A name that ends in white space, as the API reads it (Ruby's `\s`: space, tab, LF, VT, FF, CR). */
-const TRAILING_WHITE_SPACE = /[ \t\n\v\f\r]$/;
 
 /** Which names of a request's path {@link refuseTrailingWhitespace} checks. */
 export type NamesChecked = 'every-name' | 'folder-names';
@@ -67,7 +65,7 @@ export type NamesChecked = 'every-name' | 'folder-names';
 export function refuseTrailingWhitespace(path: string, checked: NamesChecked): void {
   const parts = path.split(/[\\/]/);
   if (checked === 'folder-names') parts.pop();
-  const bad = parts.find((name) => TRAILING_WHITE_SPACE.test(name));
+  const bad = parts.find(endsInWhiteSpace);
   if (bad !== undefined) {
     fail(400, 'bad-request/path-cannot-have-trailing-whitespace', `The request parameter path cannot have trailing whitespace: ${JSON.stringify(bad)} in ${JSON.stringify(path)}.`);
   }
