@@ -1,4 +1,4 @@
-// The layer rule: which src/ folder may import which, as the README's "Design and choices"
+// The layer rule: which src/ folder may import which, as the README's "Architecture"
 // table says (the table is read from the README, so the two cannot drift apart), and where
 // Node-only modules may be imported.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,11 +9,15 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const src = join(root, 'src');
 
-/** The README table: unit -> units it may import. */
+/** The README table (its "Architecture" section): unit -> units it may import. */
 function allowedTable(): Map<string, Set<string>> {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const start = readme.indexOf('\n## Architecture\n');
+  if (start < 0) throw new Error('README.md has no "## Architecture" section');
+  const end = readme.indexOf('\n## ', start + 1);
+  const section = readme.slice(start, end < 0 ? undefined : end);
   const table = new Map<string, Set<string>>();
-  for (const line of readme.split('\n')) {
+  for (const line of section.split('\n')) {
     const cells = line.split('|').map((c) => c.trim());
     if (cells.length !== 5 || cells[1] === 'folder' || cells[1]!.startsWith('---')) continue;
     const unit = cells[1]!.replace(/`/g, '');
@@ -65,7 +69,7 @@ const isNodeOnly = (file: string) => {
   return rel.includes('/node/') || rel.startsWith('cli/') || rel === 'testing/server/node-server.ts';
 };
 
-describe('the layer rule (README, Design and choices)', () => {
+describe('the layer rule (README, Architecture)', () => {
   it('the README table names every src/ folder', () => {
     const units = new Set(files.map(unitOf));
     expect([...units].filter((u) => !table.has(u)).sort()).toEqual([]);
