@@ -6,6 +6,7 @@
  * import { createClient } from 'files-stream';
  * import { duckdb, sync } from 'files-stream/sync';
  * await sync(createClient(), 'actionLogs', duckdb('logs.duckdb'), { since: '2026-01-01', parallel: 8 });
+ * @packageDocumentation
  */
 export { sync, syncSource, defaultTable, defaultMode } from './sync.js';
 export type { SyncListing, SyncOptions, SyncProgress, SyncResult, SyncSourceInfo } from './sync.js';

@@ -2,6 +2,7 @@
  * `files-stream/testing`: a local Files.com emulator (stateful, cursor-paginated, with
  * fault injection) for tests and benchmarks, in-process (msw, `fetch`, `handle`) or over
  * HTTP (`listen`).
+ * @packageDocumentation
  */
 export { createEmulator, type Emulator } from './emulator.js';
 export type { EmulatorOptions, FileSizeOptions, ResolvedOptions } from './options.js';
