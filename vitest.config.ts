@@ -1,11 +1,14 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * Test files that take minutes rather than seconds: child processes (the CLI executable,
- * the examples, the README quickstart, the large-download memory check, the packed package)
- * and the reliability suite. `npm run test:unit` leaves them out; `npm test` runs them all.
+ * Test files that take seconds rather than milliseconds: child processes (the CLI executable,
+ * the examples, the README quickstart, the large-download memory check, the packed package),
+ * the reliability suite, real databases (DuckDB files, throwaway PostgreSQL clusters) and the
+ * TypeDoc reference's staleness check. `npm run test:unit` leaves them out; `npm test` runs
+ * them all.
  */
 const SLOW = [
+  'test/**/*.slow.test.ts', // a slow part of a unit-tested module (scale, child processes)
   'test/reliability/**/*.test.ts',
   'test/cli/bin/**/*.test.ts',
   'test/cli/terminal-progress.test.ts', // runs the executable in a pseudo-terminal
@@ -14,11 +17,21 @@ const SLOW = [
   'test/package/**/*.test.ts',
   'test/download/memory.test.ts',
   'test/sdk/**/*.test.ts', // the official JS SDK in a child process, the CLI's --https
+  'test/sync/**/*.test.ts', // DuckDB, Parquet and PostgreSQL
+  'test/docs/api-reference.test.ts', // renders the TypeDoc reference (~8 s of CPU)
 ];
+
+/**
+ * Unit test files that must run in a module graph of their own (`vi.mock` of a Node module).
+ * Every other unit file shares its worker's modules with the files before it (`isolate:
+ * false`): importing the library once a worker instead of once a file is most of the unit
+ * run's time saved. No test may rely on module state another file left behind.
+ */
+const ISOLATED = ['test/paths/local-outside.test.ts'];
 
 export default defineConfig({
   // Resolve `files-stream` and `files-stream/testing` to the TypeScript sources (tests run
-  // in Node, so the SSR resolver needs the condition too). Both projects inherit this.
+  // in Node, so the SSR resolver needs the condition too). Every project inherits this.
   resolve: { conditions: ['files-stream-source'] },
   ssr: { resolve: { conditions: ['files-stream-source'] } },
   test: {
@@ -30,7 +43,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...SLOW],
+          exclude: [...configDefaults.exclude, ...SLOW, ...ISOLATED],
+          isolate: false,
           // In-process and quick: both cores (vitest's default leaves one to the main process).
           maxWorkers: 2,
           // First in `vitest run`; projects with different maxWorkers need their own group.
@@ -39,9 +53,14 @@ export default defineConfig({
       },
       {
         extends: true,
-        // The default workers (one on two cores): the timing checks of the reliability suite
-        // and the child processes get a core of their own.
-        test: { name: 'slow', include: SLOW, sequence: { groupOrder: 1 } },
+        test: { name: 'unit-isolated', include: ISOLATED, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        // Two files at once: most of their time is children, servers and waits, not this
+        // process. The CLI the children run is built once per run from the sources
+        // (test/setup/built-cli.ts).
+        test: { name: 'slow', include: SLOW, maxWorkers: 2, globalSetup: ['test/setup/built-cli.ts'], sequence: { groupOrder: 2 } },
       },
     ],
   },

@@ -5,6 +5,14 @@ import { repoRoot } from './shared.js';
 /** The CLI executable under test. */
 export const binPath = join(repoRoot, 'bin', 'files-stream.js');
 
+/**
+ * The script a child runs as the CLI: the CLI built from the sources for this test run (see
+ * test/setup/built-cli.ts), which starts far faster, or else `bin/files-stream.js`, which
+ * runs the sources through tsx (FILES_STREAM_FROM_SOURCE=1). The packed package's test runs
+ * the real executable as npm installs it.
+ */
+export const cliPath = process.env.FILES_STREAM_TEST_CLI ?? binPath;
+
 /** How a child ended and what it printed. */
 export interface ChildResult {
   readonly code: number | null;
@@ -58,7 +66,7 @@ export function startTs(file: string, args: readonly string[] = [], options: Chi
 
 /** Starts the CLI: `node bin/files-stream.js ...args`. */
 export function startBin(args: readonly string[], options: ChildOptions = {}): RunningChild {
-  return startNode([binPath, ...args], options);
+  return startNode([cliPath, ...args], options);
 }
 
 /** Runs the CLI to the end. */

@@ -14,6 +14,8 @@ import { createEmulator, type Emulator, type EmulatorOptions, type EmulatorServe
 /** The repository root and the executable. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const binPath = join(repoRoot, 'bin', 'files-stream.js');
+/** What the child runs: the CLI built for this test run (test/setup/built-cli.ts), else the executable. */
+const cliPath = process.env.FILES_STREAM_TEST_CLI ?? binPath;
 
 /** What a run printed and how it ended. */
 export interface Run {
@@ -69,7 +71,7 @@ export function sh(word: string): string {
  * Resolves to what the terminal showed (stdout and stderr mixed, `\r\n` line ends).
  */
 export function runInTerminal(args: readonly string[], env: Record<string, string>, redirect = ''): Promise<Run> {
-  const command = `${[process.execPath, binPath, ...args].map(sh).join(' ')} ${redirect}`;
+  const command = `${[process.execPath, cliPath, ...args].map(sh).join(' ')} ${redirect}`;
   const childEnv: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('FILESCOM_') && k !== 'FILES_STREAM_DEBUG') childEnv[k] = v;
   Object.assign(childEnv, { FILES_STREAM_FROM_SOURCE: '1', SHELL: '/bin/sh', ...env });
