@@ -37,11 +37,11 @@ describe('public surface', () => {
       'VERSION',
       'createClient',
       'downloadTree',
+      'endsInWhiteSpace',
       'isFilesError',
       'normalizePath',
       'pathsEqual',
       'toComparable',
-      'endsInWhiteSpace',
       'uploadTree',
     ]);
   });

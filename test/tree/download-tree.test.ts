@@ -48,8 +48,10 @@ describe('downloadTree', () => {
     server.use(
       http.get(`${EMULATOR_BASE}/emulator/download/*`, async () => {
         most = Math.max(most, ++inFlight);
-        // A slow server (on purpose): downloads overlap, so how many run at once shows.
-        await new Promise((r) => setTimeout(r, 3));
+        // A slow server (on purpose): downloads overlap, so how many run at once shows. Slow
+        // enough that the walk is ahead of the downloads on a loaded machine too (3 ms was not:
+        // CI once saw 2 at once).
+        await new Promise((r) => setTimeout(r, 15));
         inFlight--;
         return undefined;
       }),
