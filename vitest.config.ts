@@ -19,6 +19,7 @@ const SLOW = [
   'test/sdk/**/*.test.ts', // the official JS SDK in a child process, the CLI's --https
   'test/sync/**/*.test.ts', // DuckDB, Parquet and PostgreSQL
   'test/docs/api-reference.test.ts', // renders the TypeDoc reference (~8 s of CPU)
+  'test/docs/code-blocks.test.ts', // runs the guides' blocks: the CLI, DuckDB, trees
 ];
 
 /**
@@ -53,14 +54,15 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'unit-isolated', include: ISOLATED, sequence: { groupOrder: 1 } },
+        // With the unit project (same group, same workers): no start-up of its own.
+        test: { name: 'unit-isolated', include: ISOLATED, maxWorkers: 2, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
         // Two files at once: most of their time is children, servers and waits, not this
         // process. The CLI the children run is built once per run from the sources
         // (test/setup/built-cli.ts).
-        test: { name: 'slow', include: SLOW, maxWorkers: 2, globalSetup: ['test/setup/built-cli.ts'], sequence: { groupOrder: 2 } },
+        test: { name: 'slow', include: SLOW, maxWorkers: 2, globalSetup: ['test/setup/built-cli.ts'], sequence: { groupOrder: 1 } },
       },
     ],
   },

@@ -77,7 +77,7 @@ describe('retries', () => {
   });
 
   it('gives up after the retry limit with the last error, typed', async () => {
-    // (A 429 with Retry-After goes past the limit, until the time cap: see rate-limit.test.ts.)
+    // (A 429 with Retry-After goes past the limit, until the time cap: see rate-limit.slow.test.ts.)
     const seen = sequence(() => HttpResponse.json({ type: 'service-unavailable' }, { status: 503, headers: { 'Retry-After': '0' } }));
     const limited = client.with({ retry: { limit: 3, backoffMs: 1 } });
     await expect(limited.core.request({ method: 'GET', path: '/thing' })).rejects.toBeInstanceOf(ServiceUnavailableError);

@@ -112,7 +112,7 @@ describe('writes: retried when the server did not act, and only then', () => {
     const reset = await scripted('reset', 'reset', 'ok');
     await client(reset.baseUrl).core.request({ method: 'POST', path: '/x', body: {}, idempotent: true });
     expect(reset.seen).toHaveLength(3);
-    // (A 429 with a usable Retry-After goes on past the limit, within the retry-time cap: test/core/rate-limit.test.ts.)
+    // (A 429 with a usable Retry-After goes on past the limit, within the retry-time cap: test/core/rate-limit.slow.test.ts.)
     const limited = await scripted(tooMany());
     const error = await client(limited.baseUrl, { retry: { limit: 2, backoffMs: 1 } })
       .core.request({ method: 'POST', path: '/x', body: {} })
