@@ -59,7 +59,10 @@ describe.skipIf(!hasScript)('on a real pseudo-terminal (script -q -c)', () => {
   });
 
   it('download (no records on stdout) draws its progress on the terminal, in KiB/MiB', async () => {
-    const run = await runInTerminal(['download', folder, join(dir.path, 'tree')], site.env);
+    // The bar appears once a tree download has run 300 ms: 150 ms a request makes sure it
+    // does (the built CLI downloads these 10 small files in less, on a quiet machine).
+    site.emulator.setFaults({ latencyMs: 150 });
+    const run = await runInTerminal(['download', folder, join(dir.path, 'tree')], site.env).finally(() => site.emulator.setFaults({}));
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toMatch(PROGRESS_DRAWN);
     expect(run.stdout).toMatch(new RegExp(`download ${folder} \\d+ files \\| [\\d.]+ (B|KiB|MiB) \\| [\\d.]+ (B|KiB|MiB)/s`));
