@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBin } from '../helpers/child-process.js';
 import { queryDuckDB } from '../helpers/duckdb.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
-import { collect, waitFor } from './support/children.js';
-import { randomInt, seededRandom } from './support/random.js';
+import { collect, killAndFinish as runKillAndFinish, waitFor } from './support/children.js';
 import { FORM, scaled, timeoutMs } from './support/scale.js';
 import { scan } from './support/secrets.js';
 import { startSite, type Site } from './support/site.js';
@@ -43,28 +42,9 @@ afterAll(async () => {
 
 const query = (path: string, sql: string) => queryDuckDB(sql, path);
 
-/** Runs `args` KILLS times, each SIGKILLed once the emulator has served a seeded random number (3 to `maxRequests`) more requests; then once to the end. */
-async function killAndFinish(args: string[], seed: number, maxRequests: number, between?: (k: number) => Promise<void>): Promise<{ kills: number; finalStderr: string }> {
-  const random = seededRandom(seed);
-  let kills = 0;
-  for (let k = 0; k < KILLS; k++) {
-    const start = site.emulator.stats.total;
-    const target = start + randomInt(random, 3, maxRequests);
-    const child = startBin(args, { env: site.env });
-    const reached = await waitFor(child, () => site.emulator.stats.total >= target);
-    if (reached) child.process.kill('SIGKILL');
-    const result = await child.done;
-    collect(`sync kill ${k + 1}`, result);
-    if (!reached) break;
-    expect(result.signal).toBe('SIGKILL');
-    kills++;
-    await between?.(k);
-  }
-  const final = await startBin(args, { env: site.env }).done;
-  collect('sync final run', final);
-  expect(final.code, final.stderr).toBe(0);
-  return { kills, finalStderr: final.stderr };
-}
+/** Runs `args` KILLS times, each SIGKILLed after 3 to `maxRequests` more requests; then once to the end (see {@link runKillAndFinish}). */
+const killAndFinish = (args: string[], seed: number, maxRequests: number, between?: (k: number) => Promise<void>) =>
+  runKillAndFinish(args, { emulator: site.emulator, kills: KILLS, seed, maxRequests, start: (a) => startBin(a, { env: site.env }), collect, ...(between ? { between } : {}) });
 
 describe(`sync into DuckDB, SIGKILL and rerun (${FORM} form)`, () => {
   it(

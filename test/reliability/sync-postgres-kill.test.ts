@@ -8,8 +8,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startBin, type ChildResult, type RunningChild } from '../helpers/child-process.js';
 import { describePostgres, usePostgres } from '../helpers/postgres.js';
-import { collect, waitFor } from './support/children.js';
-import { randomInt, seededRandom } from './support/random.js';
+import { collect, killAndFinish as runKillAndFinish, waitFor } from './support/children.js';
 import { FORM, scaled, timeoutMs } from './support/scale.js';
 import { scan } from './support/secrets.js';
 import { startSite, type Site } from './support/site.js';
@@ -85,27 +84,9 @@ describePostgres(`sync into PostgreSQL, SIGKILL, crashes and rerun (${FORM} form
     return result;
   }
 
-  /** Runs `args` KILLS times, each SIGKILLed once the emulator has served a seeded random number (3 to `maxRequests`) more requests; then once to the end. */
-  async function killAndFinish(args: string[], seed: number, maxRequests: number, between?: (k: number) => Promise<void>): Promise<{ kills: number; finalStderr: string }> {
-    const random = seededRandom(seed);
-    let kills = 0;
-    for (let k = 0; k < KILLS; k++) {
-      const first = site.emulator.stats.total;
-      const target = first + randomInt(random, 3, maxRequests);
-      const child = start(args);
-      const reached = await waitFor(child, () => site.emulator.stats.total >= target);
-      if (reached) child.process.kill('SIGKILL');
-      const result = await child.done;
-      collectPg(`sync kill ${k + 1}`, result);
-      if (!reached) break;
-      expect(result.signal).toBe('SIGKILL');
-      kills++;
-      await between?.(k);
-    }
-    const final = await run('sync final run', args);
-    expect(final.code, final.stderr).toBe(0);
-    return { kills, finalStderr: final.stderr };
-  }
+  /** Runs `args` KILLS times, each SIGKILLed after 3 to `maxRequests` more requests; then once to the end (see {@link runKillAndFinish}). */
+  const killAndFinish = (args: string[], seed: number, maxRequests: number, between?: (k: number) => Promise<void>) =>
+    runKillAndFinish(args, { emulator: site.emulator, kills: KILLS, seed, maxRequests, start, collect: collectPg, ...(between ? { between } : {}) });
 
   /** `APPEND` records of the logs from `at` (a share of the ids where they can start): their range, and how many records it holds. */
   function slice(at: number): { since: number; until: number; expected: number } {
