@@ -7,7 +7,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotAuthenticatedError, type FilesClient } from '../../src/index.js';
 import { runInProcess, type InProcessResult } from '../helpers/cli-in-process.js';
-import { tempDir, type TempDir } from '../helpers/temp-dir.js';
+import { tempDir, writeTree, type TempDir } from '../helpers/temp-dir.js';
 import { captureUnhandled, settle } from './support/process-state.js';
 import { recordFigures } from './support/report.js';
 import { FORM } from './support/scale.js';
@@ -98,6 +98,36 @@ describe(`secrets never leak (${FORM} form)`, () => {
     } finally {
       site.emulator.setFaults({ latencyMs: 2 });
     }
+  });
+
+  it('CLI: upload -R and the file commands (mkdir, stat, cat, cp, mv, rm): their progress, summaries, JSON and failures', async () => {
+    const key = ['--api-key', API_KEY, '--base-url', site.baseUrl];
+    const local = join(dir, 'to-upload');
+    await writeTree(local, { 'a.txt': 'alpha', 'sub/b.txt': 'beta', 'bad name.txt ': 'refused', 'empty/': '' }, new Date('2024-05-06T07:08:09Z'));
+    // Retried requests (429s: every upload request retries them): the retry notices and the
+    // failure lines name requests, never the key.
+    site.emulator.setFaults({ rateLimited: 0.2, retryAfter: 0 });
+    try {
+      const uploaded = await cli([...key, 'upload', '-R', local, 'secrets-up']);
+      expect(uploaded.code, uploaded.stderr).toBe(1); // the refused name
+      expect(uploaded.stderr).toMatch(/bad name\.txt/);
+      expect(uploaded.stderr).toMatch(/uploaded 2 files/);
+      expect((await cli([...key, 'upload', '-R', '--dry-run', local, 'secrets-up'])).code).toBe(1);
+    } finally {
+      site.emulator.setFaults({ latencyMs: 2 });
+    }
+    expect((await cli([...key, 'mkdir', '-p', 'secrets-up/made/deep'])).code).toBe(0);
+    expect((await cli([...key, 'stat', '--json', 'secrets-up/a.txt'])).code).toBe(0);
+    expect((await cli([...key, 'stat', 'secrets-up/a.txt'])).code).toBe(0);
+    const cat = await cli([...key, 'cat', 'secrets-up/sub/b.txt']);
+    expect(cat.stdout, cat.stderr).toBe('beta');
+    expect((await cli([...key, 'cp', '-r', '--json', 'secrets-up/sub', 'secrets-up/copy'])).code).toBe(0);
+    expect((await cli([...key, 'mv', 'secrets-up/a.txt', 'secrets-up/made/'])).code).toBe(0);
+    // Failures: a missing path, a full folder without -r, a wrong key.
+    expect((await cli([...key, 'rm', 'secrets-up/nope.txt', 'secrets-up/sub'])).code).toBe(1);
+    expect((await cli([...key, 'cat', 'secrets-up/nope.txt'])).code).toBe(1);
+    expect((await cli(['--api-key', `${API_KEY}-wrong`, '--base-url', site.baseUrl, 'stat', 'secrets-up'])).code).toBe(1);
+    expect((await cli([...key, 'rm', '-r', 'secrets-up'])).code).toBe(0);
   });
 
   it('errors of every kind, for an API key and for a session id, rendered every way', async () => {
