@@ -24,9 +24,11 @@ const SLOW = [
 
 /**
  * Unit test files that must run in a module graph of their own (`vi.mock` of a Node module).
- * Every other unit file shares its worker's modules with the files before it (`isolate:
- * false`): importing the library once a worker instead of once a file is most of the unit
- * run's time saved. No test may rely on module state another file left behind.
+ * Every other file shares its worker's modules with the files before it (`isolate: false`, in
+ * the unit and the slow projects): importing the library once a worker instead of once a file
+ * is most of the run's time saved. No test may rely on module state another file left behind,
+ * and a test that changes the process (`process.env`, the working directory, globals, mocks)
+ * puts it back in a `finally`.
  */
 const ISOLATED = ['test/paths/local-outside.test.ts'];
 
@@ -61,8 +63,10 @@ export default defineConfig({
         extends: true,
         // Two files at once: most of their time is children, servers and waits, not this
         // process. The CLI the children run is built once per run from the sources
-        // (test/setup/built-cli.ts).
-        test: { name: 'slow', include: SLOW, maxWorkers: 2, globalSetup: ['test/setup/built-cli.ts'], sequence: { groupOrder: 1 } },
+        // (test/setup/built-cli.ts). Like the unit files, the slow files share their worker's
+        // modules (`isolate: false`): 52 files importing the library, the emulator and the
+        // databases' drivers once a file cost ~25 s of a 3.7-minute run.
+        test: { name: 'slow', include: SLOW, maxWorkers: 2, isolate: false, globalSetup: ['test/setup/built-cli.ts'], sequence: { groupOrder: 1 } },
       },
     ],
   },

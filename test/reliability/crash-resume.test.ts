@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBin, startTs } from '../helpers/child-process.js';
+import { libraryUrl, startBin, startTs } from '../helpers/child-process.js';
 import { repoRoot } from '../helpers/shared.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import { randomInt, seededRandom } from './support/random.js';
@@ -139,7 +139,7 @@ describe(`tree download crash and resume (${FORM} form)`, () => {
       const random = seededRandom(SEED + 1);
       const local = join(dir, 'tree');
       const script = join(repoRoot, 'test', 'reliability', 'support', 'tree-child.ts');
-      const env = { FILESCOM_API_KEY: API_KEY };
+      const env = { FILESCOM_API_KEY: API_KEY, FILES_STREAM_TEST_LIBRARY: libraryUrl('index') };
       const { client } = site.client();
       const remote = new Map<string, string>();
       for await (const f of client.folders.walk('', { type: 'file' })) remote.set(f.path!, f.md5!);

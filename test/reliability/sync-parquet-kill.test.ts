@@ -8,14 +8,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateOf } from '../helpers/sync.js';
 import { parquet } from '../../src/sync/index.js';
 import { queryDuckDB } from '../helpers/duckdb.js';
-import { startTs, type ChildResult } from '../helpers/child-process.js';
+import { libraryUrl, startScript, type ChildResult } from '../helpers/child-process.js';
 import { startEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { repoRoot } from '../helpers/shared.js';
 import { listTree, tempDir, type TempDir } from '../helpers/temp-dir.js';
 import { randomInt, seededRandom } from './support/random.js';
 import { FORM, scaled, timeoutMs } from './support/scale.js';
@@ -28,8 +26,8 @@ const APPS = scaled(2_000, 6_000);
 
 /** The child: one sync, as the CLI would run it; `START` once it is under way, `COMMIT <rows>` after each commit, `DONE <result>` at the end. */
 const CHILD = `
-import { createClient } from ${JSON.stringify(pathToFileURL(join(repoRoot, 'src', 'index.ts')).href)};
-import { parquet, sync } from ${JSON.stringify(pathToFileURL(join(repoRoot, 'src', 'sync', 'index.ts')).href)};
+import { createClient } from ${JSON.stringify(libraryUrl('index'))};
+import { parquet, sync } from ${JSON.stringify(libraryUrl('sync/index'))};
 const [operation, dir, optionsJson] = process.argv.slice(2);
 const client = createClient({ apiKey: process.env.FILESCOM_API_KEY, baseUrl: process.env.FILESCOM_BASE_URL, retry: { limit: 2, backoffMs: 1 } });
 process.stdout.write('START\\n');
@@ -44,7 +42,8 @@ let e: TestEmulator;
 
 beforeAll(async () => {
   temp = await tempDir('reliability-sync-parquet-');
-  script = join(temp.path, 'sync-child.mts');
+  // Plain JavaScript over the test run's build (node alone), or over the sources (tsx).
+  script = join(temp.path, libraryUrl('index').endsWith('.ts') ? 'sync-child.mts' : 'sync-child.mjs');
   await writeFile(script, CHILD);
   // Latency: a run takes long enough to be killed at many points.
   e = await startEmulator({ seed: 31, actionLogs: LOGS, users: USERS, listSize: APPS, actionLogTimes: { burst: { share: 0.5, width: 0.1 } }, faults: { latencyMs: [2, 12] } });
@@ -80,7 +79,7 @@ interface ChildRun extends ChildResult {
 
 /** Runs the child; with `kill`, SIGKILLs it at that point (unless it ended first). */
 async function runChild(operation: string, dir: string, options: Record<string, unknown>, kill?: KillPoint): Promise<ChildRun> {
-  const child = startTs(script, [operation, dir, JSON.stringify(options)], { env: e.env });
+  const child = startScript(script, [operation, dir, JSON.stringify(options)], { env: e.env });
   let ended = false;
   void child.done.then(() => (ended = true));
   const commits = () => child.stdout().match(/^COMMIT /gm)?.length ?? 0;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, uploadTree, type FilesClient } from '../../src/index.js';
 import { createEmulator } from '../../src/testing/index.js';
 import { md5, testBytes } from '../helpers/bytes.js';
-import { startTs } from '../helpers/child-process.js';
+import { libraryUrl, startTs } from '../helpers/child-process.js';
 import { operationCount } from '../helpers/emulator.js';
 import { repoRoot } from '../helpers/shared.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
@@ -77,7 +77,7 @@ describe(`uploadTree killed and resumed (${FORM} form)`, () => {
         expected.set(path, md5(bytes));
       }
       const { client } = site.client();
-      const env = { FILESCOM_API_KEY: API_KEY };
+      const env = { FILESCOM_API_KEY: API_KEY, FILES_STREAM_TEST_LIBRARY: libraryUrl('index') };
       const kills: { remoteFiles: number; inFlight: number }[] = [];
       let done = 0;
       for (let k = 0; k < KILLS; k++) {

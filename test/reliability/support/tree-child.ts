@@ -1,8 +1,12 @@
 // A tree download in a child process, for the crash-and-resume test: the parent kills it
-// with SIGKILL mid-way and runs it again. Usage (environment: FILESCOM_API_KEY):
+// with SIGKILL mid-way and runs it again. Usage (environment: FILESCOM_API_KEY, FILES_STREAM_TEST_LIBRARY):
 //   node --import tsx tree-child.ts <baseUrl> <localDir> <chunkDelayMs>
 // Each file's body is slowed (every chunk waits chunkDelayMs), so a kill lands mid-file.
-import { createClient, downloadTree } from '../../../src/index.js';
+import type * as Library from '../../../src/index.js';
+
+// The library as the parent says (FILES_STREAM_TEST_LIBRARY: the test run's build, which loads
+// far faster than tsx loads the sources), or else the sources.
+const { createClient, downloadTree }: typeof Library = await import(process.env.FILES_STREAM_TEST_LIBRARY ?? '../../../src/index.js');
 
 const [baseUrl, localDir, delayArg] = process.argv.slice(2);
 const chunkDelayMs = Number(delayArg ?? 0);

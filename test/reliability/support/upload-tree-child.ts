@@ -1,10 +1,14 @@
 // A tree upload in a child process, for the upload kill test: the parent kills it with
-// SIGKILL mid-way and runs it again. Usage (environment: FILESCOM_API_KEY):
+// SIGKILL mid-way and runs it again. Usage (environment: FILESCOM_API_KEY, FILES_STREAM_TEST_LIBRARY):
 //   node --import tsx upload-tree-child.ts <baseUrl> <localDir> <remoteDir> <partDelayMs>
 // Each part's bytes wait partDelayMs before they are sent, so a kill lands mid-file (an
 // upload opened, some of its parts sent, not completed). Prints `uploaded <path>` and
 // `sending <path>` lines as they happen, then `DONE <result>`.
-import { createClient, uploadTree } from '../../../src/index.js';
+import type * as Library from '../../../src/index.js';
+
+// The library as the parent says (FILES_STREAM_TEST_LIBRARY: the test run's build, which loads
+// far faster than tsx loads the sources), or else the sources.
+const { createClient, uploadTree }: typeof Library = await import(process.env.FILES_STREAM_TEST_LIBRARY ?? '../../../src/index.js');
 
 const [baseUrl, localDir, remoteDir, delayArg] = process.argv.slice(2);
 const partDelayMs = Number(delayArg ?? 0);
