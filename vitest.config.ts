@@ -38,6 +38,7 @@ export default defineConfig({
   resolve: { conditions: ['files-stream-source'] },
   ssr: { resolve: { conditions: ['files-stream-source'] } },
   test: {
+    experimental: { fsModuleCache: true },
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [
