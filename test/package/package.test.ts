@@ -29,7 +29,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
 const npm = (...args: string[]) => run(node, [npmCli, ...args, '--no-audit', '--no-fund', '--loglevel=error']);
 
 beforeAll(() => {
-  execFileSync(node, [join(repo, 'scripts', 'build.mjs')], { cwd: repo, stdio: 'pipe' });
+  // `npm test` type-checks the sources (its typecheck): the build need not check them again.
+  execFileSync(node, [join(repo, 'scripts', 'build.mjs'), '--no-check'], { cwd: repo, stdio: 'pipe' });
   project = mkdtempSync(join(tmpdir(), 'files-stream-consumer-'));
   const packed = execFileSync(node, [npmCli, 'pack', '--pack-destination', project, '--loglevel=error'], { cwd: repo, encoding: 'utf8' }).trim().split('\n').at(-1)!;
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
@@ -153,6 +154,9 @@ export { users, ok, core, emulator, UserSchema };
             strict: true,
             noEmit: true,
             skipLibCheck: false,
+            // Every declaration file is checked (ours, our dependencies', @types/node), but
+            // not TypeScript's own lib.*.d.ts: 15% of the check's time, none of it ours.
+            skipDefaultLibCheck: true,
             module,
             moduleResolution,
             target: 'es2022',
