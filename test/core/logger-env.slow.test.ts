@@ -1,9 +1,10 @@
 // FILES_STREAM_DEBUG in a child process (the variable as a user sets it, stderr as a user sees
-// it). In the slow project: each test starts node with tsx. The in-process tests of the logger
-// are in logger.test.ts.
+// it). In the slow project: each test starts node, importing this test run's build of the
+// library (or its sources through tsx, without one). The in-process tests of the logger are
+// in logger.test.ts.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { libraryUrl } from '../helpers/child-process.js';
 
 const KEY = 'sk-logger-test-5f2c9a17';
 const API = 'https://app.files.com/api/rest/v1';
@@ -14,10 +15,9 @@ const normalize = (lines: string[]) => lines.map((l) => l.replace(/ (in|after) \
 describe('FILES_STREAM_DEBUG, in a child process', () => {
   /** Runs a script that lists 3 users (one 503 retried) in a child node; its exit code and output. */
   function runChild(env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const src = (path: string) => JSON.stringify(fileURLToPath(new URL(`../../src/${path}`, import.meta.url)));
     const script = `
-      import { createClient } from ${src('index.ts')};
-      import { createEmulator } from ${src('testing/index.ts')};
+      import { createClient } from ${JSON.stringify(libraryUrl('index'))};
+      import { createEmulator } from ${JSON.stringify(libraryUrl('testing/index'))};
       const emulator = createEmulator({ apiKey: ${JSON.stringify(KEY)}, users: 3 });
       let first = true;
       const fetch = async (input, init) => {
@@ -30,7 +30,8 @@ describe('FILES_STREAM_DEBUG, in a child process', () => {
     const childEnv: NodeJS.ProcessEnv = { ...process.env };
     delete childEnv.FILES_STREAM_DEBUG;
     for (const [name, value] of Object.entries(env)) if (value !== undefined) childEnv[name] = value;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tsx = libraryUrl('index').endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const child = spawn(process.execPath, [...tsx, '--input-type=module', '-e', script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

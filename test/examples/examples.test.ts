@@ -1,13 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNode, type ChildResult } from '../helpers/child-process.js';
+import { importLibraryArgs, startNode, type ChildResult } from '../helpers/child-process.js';
 import { startEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { parseNdjson } from '../helpers/parse-output.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 
-// Each example runs as a user would run it: `node --conditions=files-stream-source --import tsx
-// examples/x.ts`, importing 'files-stream', configured by FILESCOM_BASE_URL / FILESCOM_API_KEY.
+// Each example runs as a user would run it: `node --import tsx examples/x.ts`, importing
+// 'files-stream' (this test run's build of it), configured by FILESCOM_BASE_URL /
+// FILESCOM_API_KEY.
 const USERS = 2600;
 const FILES = 30;
 let site: TestEmulator;
@@ -24,7 +25,7 @@ afterAll(async () => {
 });
 
 function runExample(name: string, args: string[] = []): Promise<ChildResult> {
-  return startNode(['--conditions=files-stream-source', '--import', 'tsx', join('examples', name), ...args], { env: site.env }).done;
+  return startNode([...importLibraryArgs(), join('examples', name), ...args], { env: site.env }).done;
 }
 
 describe('examples', () => {

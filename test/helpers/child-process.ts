@@ -24,6 +24,17 @@ export function libraryUrl(entry: string): string {
   return pathToFileURL(built ? join(dirname(dirname(built)), `${entry}.js`) : join(repoRoot, 'src', `${entry}.ts`)).href;
 }
 
+/**
+ * The node options for a child that runs a TypeScript file importing `files-stream` (an
+ * example, the README's quickstart): tsx for the file, and `files-stream` resolved to this
+ * test run's build (as a user's script gets the package's dist/; see
+ * library-build-register.mjs), or else to the sources.
+ */
+export function importLibraryArgs(): string[] {
+  if (!process.env.FILES_STREAM_TEST_CLI) return ['--conditions=files-stream-source', '--import', 'tsx'];
+  return ['--import', 'tsx', '--import', pathToFileURL(join(repoRoot, 'test', 'helpers', 'library-build-register.mjs')).href];
+}
+
 /** How a child ended and what it printed. */
 export interface ChildResult {
   readonly code: number | null;

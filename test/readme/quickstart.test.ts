@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blockSpecs } from '../docs/block-specs.js';
 import { codeBlocks } from '../docs/markdown.js';
-import { startNode } from '../helpers/child-process.js';
+import { importLibraryArgs, startNode } from '../helpers/child-process.js';
 import { startEmulator } from '../helpers/emulator.js';
 import { repoRoot as root } from '../helpers/shared.js';
 
@@ -26,7 +26,7 @@ describe('README quickstart', () => {
       mkdirSync(dir, { recursive: true });
       const file = join(dir, 'quickstart.ts');
       writeFileSync(file, quickstartCode());
-      const { code, stdout, stderr } = await startNode(['--conditions=files-stream-source', '--import', 'tsx', file], { env: site.env }).done;
+      const { code, stdout, stderr } = await startNode([...importLibraryArgs(), file], { env: site.env }).done;
       expect(stderr).toBe('');
       expect(code).toBe(0);
       await spec.check({ site, dir, out: stdout.trimEnd().split('\n'), stdout: '', loaded: [], commands: [] });
