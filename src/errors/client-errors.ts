@@ -332,7 +332,9 @@ function describeChange(change: LocalFileChangeDetail): string {
  * - `trailing-whitespace`: a name ends in white space, which Files.com refuses
  *   (`bad-request/path-cannot-have-trailing-whitespace`) or folds away when it compares paths;
  * - `reserved`: the path would land below `_/RemoteServers`, `_/Snapshots` or `_/Sites` at the
- *   root, which Files.com reads as a remote server, a snapshot or a child site, not a folder.
+ *   root, which Files.com reads as a remote server, a snapshot or a child site, not a folder;
+ * - `not-utf8`: a local name (a tree upload's) whose bytes are not UTF-8, so no Files.com path
+ *   spells it (the name shown has U+FFFD where those bytes are).
  */
 export type UnsafePathReason =
   | 'dot-segment'
@@ -345,7 +347,8 @@ export type UnsafePathReason =
   | 'symlink'
   | 'case-twin'
   | 'trailing-whitespace'
-  | 'reserved';
+  | 'reserved'
+  | 'not-utf8';
 
 const EXPLANATIONS: Readonly<Record<UnsafePathReason, string>> = {
   'dot-segment': 'a name made only of dots',
@@ -359,6 +362,7 @@ const EXPLANATIONS: Readonly<Record<UnsafePathReason, string>> = {
   'case-twin': 'the same Files.com path as an earlier entry of the listing (the names differ only in case, accents or Unicode form)',
   'trailing-whitespace': 'a name ending in white space, which Files.com refuses',
   reserved: 'a path below _/RemoteServers, _/Snapshots or _/Sites, which Files.com reserves',
+  'not-utf8': 'a local name whose bytes are not UTF-8 (shown with U+FFFD), which no Files.com path can spell',
 };
 
 /** Options of {@link UnsafePathError}. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFile, symlink, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
@@ -204,6 +204,27 @@ describe('uploadTree', () => {
     expect(remote).toContain(uploaded('Report.csv', 'first'));
     // Two requests for each file uploaded: nothing at all for the refused ones.
     expect(uploadRequests(emulator)).toEqual({ files: 14, parts: 7 });
+  });
+
+  it('refuses local names that are not UTF-8 (a file, a folder), saying so, and uploads a name that spells U+FFFD itself', async () => {
+    const { client, emulator } = await startEmulator({ files: 0 }, { msw: server });
+    const dir = await tempDir();
+    await writeTree(dir, { 'ok.txt': 'ok', 'real-\ufffd.txt': 'a valid name holding U+FFFD' });
+    // Latin-1 bytes: `caf\xe9.txt` and a folder `d\xe9j\xe0`, which no UTF-8 string spells.
+    const latin1 = (path: string) => Buffer.concat([Buffer.from(`${dir}/`), Buffer.from(path, 'latin1')]);
+    await writeFile(latin1('caf\u00e9.txt'), 'latin-1 name');
+    await mkdir(latin1('d\u00e9j\u00e0'));
+    await writeFile(latin1('d\u00e9j\u00e0/inside.txt'), 'below a latin-1 folder');
+    const result = await uploadTree(client, dir, 'up');
+    const refused = result.errors.map((e) => [e.localPath.slice(dir.length + 1), (e.error as UnsafePathError).reason]);
+    expect(refused.sort()).toEqual([
+      ['caf\ufffd.txt', 'not-utf8'],
+      ['d\ufffdj\ufffd', 'not-utf8'],
+    ]);
+    expect(String(result.errors[0]!.error)).toMatch(/not UTF-8/);
+    expect(result).toMatchObject({ uploaded: 2, refused: 2, failed: 0 });
+    expect((await remoteTree(client, 'up')).map((line) => line.split(':')[0])).toEqual(['ok.txt', 'real-\ufffd.txt']);
+    expect(uploadRequests(emulator)).toEqual({ files: 4, parts: 2 });
   });
 
   it('takes a reserved remote folder as given: only paths local names make reserved are refused', async () => {

@@ -241,13 +241,14 @@ class TreeUpload {
     }
     // Name order (code points): the same claims, so the same twins refused, on every run and platform.
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const notUtf8 = await namesNotUtf8(this.#local(job.localRel), entries);
     const subfolders: FolderJob[] = [];
     for (const entry of entries) {
       signal?.throwIfAborted();
       const localRel = join2(job.localRel, entry.name);
       const spelled = join2(job.remoteRel, entry.name);
       const remotePath = join2(this.#remoteRoot, spelled);
-      const refusal = uploadNameRefusal(entry.name) ?? (!this.#rootReserved && isReservedPath(remotePath) ? 'reserved' : undefined);
+      const refusal = notUtf8.has(entry.name) ? 'not-utf8' : (uploadNameRefusal(entry.name) ?? (!this.#rootReserved && isReservedPath(remotePath) ? 'reserved' : undefined));
       if (refusal !== undefined) {
         this.#note('refused', remotePath, localRel, new UnsafePathError(localRel, refusal));
         continue;
@@ -531,4 +532,25 @@ class Queue<T> {
     }
     return item;
   }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The names of `entries` (read from `folder` as strings) whose bytes on disk are not UTF-8:
+ * Node shows such a name with U+FFFD in place of its bytes, a name no path can open nor any
+ * Files.com path spell. Only a folder holding a U+FFFD is read again, as bytes, to tell these
+ * from names that spell U+FFFD itself.
+ */
+async function namesNotUtf8(folder: string, entries: readonly Dirent[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  if (!entries.some((entry) => entry.name.includes('\ufffd'))) return found;
+  for (const name of await readdir(folder, { encoding: 'buffer' })) {
+    try {
+      strictUtf8.decode(name);
+    } catch {
+      found.add(name.toString('utf8'));
+    }
+  }
+  return found;
 }
