@@ -67,6 +67,34 @@ describe('client.files.downloadToString / downloadToBytes', () => {
     expect((await client.files.downloadToBytes('nosize.bin')).byteLength).toBe(5000);
   });
 
+  it('a record that claims a small size while the body never ends: IntegrityError past the claim, ResponseTooLargeError past maxBytes without the size check; the body is read no further', async () => {
+    const { client } = await seeded('liar.bin', testBytes(100));
+    const CHUNK = 16 * 1024;
+    let sent = 0;
+    server.use(
+      http.get(`${EMULATOR_BASE}/emulator/download/*`, () => {
+        const endless = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            sent += CHUNK;
+            controller.enqueue(new Uint8Array(CHUNK));
+          },
+        });
+        return new HttpResponse(endless, { headers: { 'content-type': 'application/octet-stream' } });
+      }),
+    );
+    const error = await client.files.downloadToBytes('liar.bin').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IntegrityError);
+    expect(error).toMatchObject({ check: 'size', expected: 100 });
+    await expect(client.files.downloadToString('liar.bin', { verifySize: false, maxBytes: 65_536 })).rejects.toThrow(
+      'files.downloadToString liar.bin: the file is larger than maxBytes (65536 bytes)',
+    );
+    // Both reads stopped: a few chunks past the limit at most, and nothing pulled afterwards.
+    const stopped = sent;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sent).toBe(stopped);
+    expect(sent).toBeLessThan(65_536 + 100 + 16 * CHUNK);
+  });
+
   it('the default limit is 64 MiB', async () => {
     const { client, emulator } = await seeded('huge.bin', 'x');
     tamperRecord((request) => emulator.handle(request), (record) => (record['size'] = 64 * 1024 * 1024 + 1));
