@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sameTerminal } from '../../src/cli/progress/terminal.js';
 import { formatBytes } from '../../src/cli/progress/units.js';
-import { hasScript, PROGRESS_DRAWN, repoRoot, runHere, runInTerminal, sh, startSite, tempFolder, type Site } from './support/terminal-run.js';
+import { repoRoot } from '../helpers/shared.js';
+import { hasScript, PROGRESS_DRAWN, runHere, runInTerminal, sh, startSite, tempFolder, type Site } from './support/terminal-run.js';
 
 let site: Site;
 let dir: { path: string; remove: () => Promise<void> };

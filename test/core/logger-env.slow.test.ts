@@ -4,7 +4,7 @@
 // in logger.test.ts.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { libraryUrl } from '../helpers/child-process.js';
+import { libraryBuild, libraryUrl } from '../helpers/child-process.js';
 
 const KEY = 'sk-logger-test-5f2c9a17';
 const API = 'https://app.files.com/api/rest/v1';
@@ -30,7 +30,7 @@ describe('FILES_STREAM_DEBUG, in a child process', () => {
     const childEnv: NodeJS.ProcessEnv = { ...process.env };
     delete childEnv.FILES_STREAM_DEBUG;
     for (const [name, value] of Object.entries(env)) if (value !== undefined) childEnv[name] = value;
-    const tsx = libraryUrl('index').endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const tsx = libraryBuild ? [] : ['--import', 'tsx'];
     const child = spawn(process.execPath, [...tsx, '--input-type=module', '-e', script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

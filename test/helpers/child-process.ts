@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from './shared.js';
 
@@ -14,14 +14,16 @@ export const binPath = join(repoRoot, 'bin', 'files-stream.js');
  */
 export const cliPath = process.env.FILES_STREAM_TEST_CLI ?? binPath;
 
+/** The folder of this test run's build (its package.json and dist/), when there is one. */
+export const libraryBuild = process.env.FILES_STREAM_TEST_BUILD;
+
 /**
  * The URL of a library entry (`index`, `sync/index`, ...) for a child script to import: the
  * build of this test run (beside the CLI, see test/setup/built-cli.ts), which a child loads
  * in a tenth of the time tsx takes to load the sources, or else the TypeScript source.
  */
 export function libraryUrl(entry: string): string {
-  const built = process.env.FILES_STREAM_TEST_CLI;
-  return pathToFileURL(built ? join(dirname(dirname(built)), `${entry}.js`) : join(repoRoot, 'src', `${entry}.ts`)).href;
+  return pathToFileURL(libraryBuild ? join(libraryBuild, 'dist', `${entry}.js`) : join(repoRoot, 'src', `${entry}.ts`)).href;
 }
 
 /**
@@ -31,7 +33,7 @@ export function libraryUrl(entry: string): string {
  * library-build-register.mjs), or else to the sources.
  */
 export function importLibraryArgs(): string[] {
-  if (!process.env.FILES_STREAM_TEST_CLI) return ['--conditions=files-stream-source', '--import', 'tsx'];
+  if (!libraryBuild) return ['--conditions=files-stream-source', '--import', 'tsx'];
   return ['--import', 'tsx', '--import', pathToFileURL(join(repoRoot, 'test', 'helpers', 'library-build-register.mjs')).href];
 }
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateOf } from '../helpers/sync.js';
 import { parquet } from '../../src/sync/index.js';
 import { queryDuckDB } from '../helpers/duckdb.js';
-import { libraryUrl, startScript, type ChildResult } from '../helpers/child-process.js';
+import { libraryBuild, libraryUrl, startScript, type ChildResult } from '../helpers/child-process.js';
 import { startEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { listTree, tempDir, type TempDir } from '../helpers/temp-dir.js';
 import { randomInt, seededRandom } from './support/random.js';
@@ -43,7 +43,7 @@ let e: TestEmulator;
 beforeAll(async () => {
   temp = await tempDir('reliability-sync-parquet-');
   // Plain JavaScript over the test run's build (node alone), or over the sources (tsx).
-  script = join(temp.path, libraryUrl('index').endsWith('.ts') ? 'sync-child.mts' : 'sync-child.mjs');
+  script = join(temp.path, libraryBuild ? 'sync-child.mjs' : 'sync-child.mts');
   await writeFile(script, CHILD);
   // Latency: a run takes long enough to be killed at many points.
   e = await startEmulator({ seed: 31, actionLogs: LOGS, users: USERS, listSize: APPS, actionLogTimes: { burst: { share: 0.5, width: 0.1 } }, faults: { latencyMs: [2, 12] } });

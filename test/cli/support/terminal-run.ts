@@ -1,21 +1,16 @@
 // Runs the CLI for the terminal tests: in this process with captured streams (presented as
 // terminals as asked), or as the real executable inside a pseudo-terminal made by util-linux
-// `script`. Self-contained on purpose (no shared test helper), so these tests keep working
-// while test/helpers is reorganised.
+// `script`.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { runCli } from '../../../src/cli/run-cli.js';
 import { createEmulator, type Emulator, type EmulatorOptions, type EmulatorServer } from '../../../src/testing/index.js';
+import { cliPath } from '../../helpers/child-process.js';
+import { repoRoot } from '../../helpers/shared.js';
 
-/** The repository root and the executable. */
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const binPath = join(repoRoot, 'bin', 'files-stream.js');
-/** What the child runs: the CLI built for this test run (test/setup/built-cli.ts), else the executable. */
-const cliPath = process.env.FILES_STREAM_TEST_CLI ?? binPath;
 
 /** What a run printed and how it ended. */
 export interface Run {
