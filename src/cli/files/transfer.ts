@@ -1,10 +1,10 @@
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { FileAction, FileMigration } from '../../index.js';
 import { UsageError } from '../errors/usage-error.js';
 import { commandClient, globalOptions, showProgress } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import type { MessageWriter } from '../output/messages.js';
+import { progressBar } from '../progress/progress.js';
 import { retriesPhrase } from '../retries.js';
 import { apiErrorType, FileCommandError } from './command-error.js';
 import { lastName, remotePath } from './remote-path.js';
@@ -97,14 +97,7 @@ interface MigrationProgress {
 /** A {@link MigrationProgress} on stderr, or one that draws nothing when not `enabled`. */
 function migrationProgress(io: CliIo, enabled: boolean, label: string): MigrationProgress {
   if (!enabled) return { update: () => {}, stop: () => {} };
-  const bar = new cliProgress.SingleBar({
-    format: '{label} [{bar}] {value} of {total} files | {duration_formatted}',
-    stream: io.stderr as NodeJS.WritableStream,
-    hideCursor: true,
-    clearOnComplete: false,
-    barsize: 20,
-    fps: 5,
-  });
+  const bar = progressBar('{label} [{bar}] {value} of {total} files | {duration_formatted}', io.stderr, 20);
   let started = false;
   return {
     // Drawn from the first record polled: no empty bar before the total is known.

@@ -5,6 +5,22 @@ import { counted } from '../output/counted.js';
 import { escapeControl } from '../output/escape-control.js';
 import { formatBytes, formatRate } from './units.js';
 
+/**
+ * A cli-progress line of the CLI on `stream` (stderr, a terminal): redrawn 5 times a second,
+ * the cursor hidden while it is drawn, the last state left on screen when it stops.
+ * `barsize` for a format with a `{bar}`.
+ */
+export function progressBar(format: string, stream: Writable, barsize?: number): cliProgress.SingleBar {
+  return new cliProgress.SingleBar({
+    format,
+    stream: stream as NodeJS.WritableStream,
+    hideCursor: true,
+    clearOnComplete: false,
+    fps: 5,
+    ...(barsize === undefined ? {} : { barsize }),
+  });
+}
+
 /** Shows how a run is going. */
 export interface ProgressReporter {
   /** Shows the latest counters (throttled by the implementation). */
@@ -29,13 +45,7 @@ const FORMAT = '{label} {records} | {pages} | {rate} rec/s | {duration_formatted
 export function createProgress(options: ProgressOptions): ProgressReporter {
   if (!options.enabled) return { update: () => {}, stop: () => {} };
   const label = escapeControl(options.label);
-  const bar = new cliProgress.SingleBar({
-    format: FORMAT,
-    stream: options.stream as NodeJS.WritableStream,
-    hideCursor: true,
-    clearOnComplete: false,
-    fps: 5,
-  });
+  const bar = progressBar(FORMAT, options.stream);
   const payload = (s: ExportStats) => ({ label, records: counted(s.records, 'record'), pages: counted(s.pages, 'page'), rate: Math.round(s.recordsPerSecond) });
   bar.start(0, 0, { label, records: counted(0, 'record'), pages: counted(0, 'page'), rate: 0 });
   return {
@@ -80,14 +90,7 @@ export function createTransferProgress(options: TransferProgressOptions): Transf
   const total = options.total;
   const known = total !== undefined && total > 0;
   const format = `{label} ${known ? '[{bar}] {percentage}% | {done} of {size}' : options.files ? '{files} files | {done}' : '{done}'} | {rate} | {duration_formatted}`;
-  const bar = new cliProgress.SingleBar({
-    format,
-    stream: options.stream as NodeJS.WritableStream,
-    hideCursor: true,
-    clearOnComplete: false,
-    barsize: 20,
-    fps: 5,
-  });
+  const bar = progressBar(format, options.stream, 20);
   const started = performance.now();
   let last = { bytes: 0, files: 0 };
   const payload = () => ({

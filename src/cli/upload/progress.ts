@@ -1,7 +1,7 @@
-import cliProgress from 'cli-progress';
 import type { Writable } from 'node:stream';
 import type { UploadTreeProgress } from '../../index.js';
 import { escapeControl } from '../output/escape-control.js';
+import { progressBar } from '../progress/progress.js';
 import { formatBytes, formatRate } from '../progress/units.js';
 
 /** Shows how a tree upload is going. */
@@ -34,13 +34,7 @@ export function createTreeUploadProgress(options: TreeUploadProgressOptions): Tr
   if (!options.enabled) return { update: () => {}, stop: () => {} };
   const now = options.now ?? (() => performance.now());
   const label = escapeControl(options.label);
-  const bar = new cliProgress.SingleBar({
-    format: '{label} {files} of {found} files | {sent} sent | {rate} | ETA {left} | {duration_formatted}',
-    stream: options.stream as NodeJS.WritableStream,
-    hideCursor: true,
-    clearOnComplete: false,
-    fps: 5,
-  });
+  const bar = progressBar('{label} {files} of {found} files | {sent} sent | {rate} | ETA {left} | {duration_formatted}', options.stream);
   const started = now();
   let last: UploadTreeProgress | undefined;
   const payload = () => {
