@@ -2,9 +2,8 @@
 // it). In the slow project: each test starts node, importing this test run's build of the
 // library (or its sources through tsx, without one). The in-process tests of the logger are
 // in logger.test.ts.
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { libraryBuild, libraryUrl } from '../helpers/child-process.js';
+import { libraryBuild, libraryUrl, startNode, type ChildResult } from '../helpers/child-process.js';
 
 const KEY = 'sk-logger-test-5f2c9a17';
 const API = 'https://app.files.com/api/rest/v1';
@@ -14,7 +13,7 @@ const normalize = (lines: string[]) => lines.map((l) => l.replace(/ (in|after) \
 
 describe('FILES_STREAM_DEBUG, in a child process', () => {
   /** Runs a script that lists 3 users (one 503 retried) in a child node; its exit code and output. */
-  function runChild(env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  function runChild(env: Record<string, string | undefined>): Promise<ChildResult> {
     const script = `
       import { createClient } from ${JSON.stringify(libraryUrl('index'))};
       import { createEmulator } from ${JSON.stringify(libraryUrl('testing/index'))};
@@ -27,19 +26,9 @@ describe('FILES_STREAM_DEBUG, in a child process', () => {
       const users = await createClient({ apiKey: ${JSON.stringify(KEY)}, fetch }).users.list({ per_page: 2 }).toArray();
       console.log('listed', users.length);
     `;
-    const childEnv: NodeJS.ProcessEnv = { ...process.env };
-    delete childEnv.FILES_STREAM_DEBUG;
-    for (const [name, value] of Object.entries(env)) if (value !== undefined) childEnv[name] = value;
+    // The outer FILES_STREAM_DEBUG never reaches the child: only the test's own (or none).
     const tsx = libraryBuild ? [] : ['--import', 'tsx'];
-    const child = spawn(process.execPath, [...tsx, '--input-type=module', '-e', script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    return new Promise((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    return startNode([...tsx, '--input-type=module', '-e', script], { env: { FILES_STREAM_DEBUG: undefined, ...env } }).done;
   }
 
   it('FILES_STREAM_DEBUG=1 writes the log to stderr, each line prefixed files-stream:', async () => {
